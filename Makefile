@@ -1,0 +1,56 @@
+# Zhaoshang — two commands: `make run` (set up and serve the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ZS := $(BIN)/zhaoshang
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup venv assets demo lint check migrations-check pytest bench clean
+
+run: setup demo
+	@echo ""
+	@echo "演示地址 http://$(HOST):$(PORT)/  (演示账号见上)"
+	$(ZS) runserver $(HOST):$(PORT)
+
+setup: $(VENV)/.installed assets
+	@mkdir -p var
+	$(ZS) migrate --noinput -v 0
+
+# The virtual environment, installed from the hash-pinned lock file.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+# Front-end libraries (Bootstrap, htmx, ECharts) from the npm registry, pinned by package-lock.json,
+# served by the app itself: no CDN at run time.
+assets: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+demo: setup
+	$(ZS) demo
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+check: setup
+	$(ZS) check --fail-level WARNING
+
+migrations-check: $(VENV)/.installed
+	$(ZS) makemigrations --check --dry-run
+
+pytest: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint check migrations-check pytest
+
+bench: setup
+	$(BIN)/python -m zhaoshang.bench
+
+clean:
+	rm -rf $(VENV) node_modules var

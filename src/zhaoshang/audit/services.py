@@ -1,0 +1,119 @@
+"""Writing the audit trail. Services call ``audit_record`` inside their own transaction, so a change
+and its audit row commit or roll back together."""
+
+import datetime
+import decimal
+import hashlib
+import json
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from zhaoshang.audit.context import current_actor
+from zhaoshang.audit.models import AuditAction, AuditEntry
+
+_CHAIN_LOCK_KEY = 0x5A4853  # advisory lock id on PostgreSQL ("ZHS")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The record as plain JSON: concrete fields by name, many-to-many as sorted ids."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in ("created_at", "updated_at"):
+            continue
+        data[field.name] = _plain(field.value_from_object(obj))
+    if obj.pk:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+    return data
+
+
+def _digest(entry: AuditEntry) -> str:
+    payload = json.dumps(
+        [
+            entry.prev_hash,
+            entry.at.isoformat(),
+            entry.user_id,
+            entry.username,
+            entry.address,
+            entry.action,
+            entry.model,
+            entry.object_id,
+            entry.object_repr,
+            entry.before,
+            entry.after,
+            entry.result,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def audit_record(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    result: str = "success",
+    user=None,
+    object_repr: str = "",
+) -> AuditEntry:
+    """Append one row to the hash-chained audit trail."""
+    actor = current_actor()
+    if user is None and actor and actor.user_id:
+        user_id, username = actor.user_id, actor.username
+    elif user is not None:
+        user_id, username = user.pk, user.get_username()
+    else:
+        user_id, username = None, ""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry = AuditEntry(
+            at=timezone.now().replace(microsecond=0),
+            user_id=user_id,
+            username=username,
+            address=actor.address if actor else None,
+            action=action,
+            model=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+            object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
+            before=before,
+            after=after,
+            result=result,
+            prev_hash=last or "",
+        )
+        entry.hash = _digest(entry)
+        entry.save()
+    return entry
+
+
+def audit_verify() -> AuditEntry | None:
+    """The first row whose hash does not match its content or its predecessor, or None."""
+    prev = ""
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.prev_hash != prev or entry.hash != _digest(entry):
+            return entry
+        prev = entry.hash
+    return None
+
+
+__all__ = ["AuditAction", "audit_record", "audit_verify", "snapshot"]

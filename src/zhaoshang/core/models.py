@@ -1,0 +1,90 @@
+"""Shared model machinery: reported records with a review status, soft delete, optimistic locking."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.core.choices import ReviewStatus
+
+
+class ActiveQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(is_deleted=False)
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Optimistic locking: an edit form carries the version it was read at; a save at another
+    # version is refused rather than silently overwriting the other person's change.
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Reported(TimeStamped):
+    """A record a unit reports and the bureau recognises (认定).
+
+    Deleting is soft: the record may already feed a published figure.
+    """
+
+    review_status = models.CharField(
+        _("审核状态"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("上报时间"), null=True, blank=True, editable=False)
+    recognised_at = models.DateTimeField(_("认定时间"), null=True, blank=True, editable=False)
+    recognised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("认定人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_reason = models.CharField(_("退回原因"), max_length=500, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_deleted = models.BooleanField(_("已删除"), default=False, editable=False, db_index=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.content_type.model}/{instance.object_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file on a project, activity or meeting (contract scans, photos, minutes).
+
+    Stored under ``MEDIA_ROOT`` (outside the web root) and served through an access-checked view.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    title = models.CharField(_("标题"), max_length=120, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.title or self.file.name

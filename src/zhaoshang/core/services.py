@@ -1,0 +1,79 @@
+"""Generic writes shared by every area's services: validate, save, audit — in one transaction.
+
+Each area's ``services.py`` names its own ``<entity>_create`` / ``<entity>_update`` / ``<entity>_delete``
+and delegates here for the common part, so that the audit row and the optimistic-lock check are
+never forgotten.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhaoshang.audit.models import AuditAction
+from zhaoshang.audit.services import audit_record, snapshot
+from zhaoshang.core.choices import ReviewStatus
+
+
+class StaleEdit(Exception):
+    """Somebody else saved the record after this edit began (optimistic locking)."""
+
+    def __init__(self, current: models.Model):
+        super().__init__(_("该记录已被他人修改,请刷新后重新编辑。"))
+        self.current = current
+
+
+def record_create(*, user, instance: models.Model, m2m: Callable[[models.Model], None] | None = None,
+                  submit: bool = False) -> models.Model:
+    """Create ``instance`` (already validated by its form), set its reporter, audit it."""
+    with transaction.atomic():
+        if hasattr(instance, "created_by_id") and user is not None and user.pk:
+            instance.created_by = user
+        if submit and hasattr(instance, "review_status"):
+            instance.review_status = ReviewStatus.SUBMITTED
+            instance.submitted_at = timezone.now()
+        instance.full_clean()
+        instance.save()
+        if m2m:
+            m2m(instance)
+        audit_record(action=AuditAction.CREATE, obj=instance, after=snapshot(instance), user=user)
+    return instance
+
+
+def record_update(*, user, instance: models.Model, read_version: int | None,
+                  m2m: Callable[[models.Model], None] | None = None) -> models.Model:
+    """Save changes to ``instance``; refuse if the row's version moved since the form was read."""
+    model = type(instance)
+    with transaction.atomic():
+        current = model._default_manager.select_for_update().get(pk=instance.pk)
+        if read_version is not None and current.version != read_version:
+            raise StaleEdit(current)
+        before = snapshot(current)
+        instance.full_clean()
+        instance.version = current.version + 1
+        instance.save()
+        if m2m:
+            m2m(instance)
+        after = snapshot(instance)
+        if before != after:
+            audit_record(action=AuditAction.UPDATE, obj=instance, before=before, after=after, user=user)
+    return instance
+
+
+def record_delete(*, user, instance: models.Model) -> None:
+    """Soft-delete where the model supports it (records may feed published figures), else delete."""
+    with transaction.atomic():
+        before = snapshot(instance)
+        if hasattr(instance, "is_deleted"):
+            type(instance)._default_manager.filter(pk=instance.pk).update(is_deleted=True, version=F("version") + 1)
+        else:
+            instance.delete()
+        audit_record(action=AuditAction.DELETE, obj=instance, before=before, user=user,
+                     object_repr=str(instance))
+
+
+def validation_messages(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]

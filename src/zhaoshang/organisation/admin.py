@@ -1,0 +1,60 @@
+"""Configuration (regions, units, industries, users, roles) lives in the Django admin, in Chinese."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.organisation.models import AssessmentGroup, Industry, Region, Unit, User
+
+admin.site.site_header = _("招商引资工作平台 · 系统配置")
+admin.site.site_title = _("招商引资工作平台")
+admin.site.index_title = _("系统配置")
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(AssessmentGroup)
+class AssessmentGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "assessment_group", "region", "order", "is_active"]
+    list_filter = ["kind", "assessment_group", "is_active"]
+    search_fields = ["name", "short_name"]
+    list_editable = ["order"]
+    autocomplete_fields = ["region", "parent"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "parent", "order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "get_full_name", "role", "unit", "region", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "first_name", "last_name", "unit__name"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("角色与范围"), {"fields": ("role", "unit", "region", "phone")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("角色与范围"), {"fields": ("role", "unit", "region")}),
+    )
+    autocomplete_fields = ["unit", "region"]
+
+    @admin.display(description=_("姓名"))
+    def get_full_name(self, obj):
+        return obj.get_full_name()

@@ -1,0 +1,189 @@
+"""Settings, all taken from the environment (SPEC §5).
+
+``DATABASE_URL`` selects the database; unset, an SQLite file under ``var/`` in WAL mode.
+``ZHAOSHANG_ENV=production`` turns on the production settings, which then require
+``ZHAOSHANG_SECRET_KEY``, ``ZHAOSHANG_ALLOWED_HOSTS`` and ``ZHAOSHANG_FIELD_KEY``.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The checkout (src/zhaoshang/ → ../..): var/ and node_modules/ live there.
+BASE_DIR = Path(os.environ.get("ZHAOSHANG_HOME", PACKAGE_DIR.parents[1])).resolve()
+VAR_DIR = Path(os.environ.get("ZHAOSHANG_VAR", BASE_DIR / "var"))
+
+PRODUCTION = os.environ.get("ZHAOSHANG_ENV") == "production"
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when ZHAOSHANG_ENV=production")
+    return value
+
+
+if PRODUCTION:
+    SECRET_KEY = _required("ZHAOSHANG_SECRET_KEY")
+    ALLOWED_HOSTS = [h.strip() for h in _required("ZHAOSHANG_ALLOWED_HOSTS").split(",") if h.strip()]
+    FIELD_KEY = _required("ZHAOSHANG_FIELD_KEY")
+    DEBUG = False
+else:
+    SECRET_KEY = os.environ.get("ZHAOSHANG_SECRET_KEY", "dev-only-not-secret-zhaoshang-0000000000000000000000")
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "[::1]"]
+    FIELD_KEY = os.environ.get("ZHAOSHANG_FIELD_KEY", "dev-only-field-key")
+    DEBUG = os.environ.get("ZHAOSHANG_DEBUG", "1") == "1"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "django_tables2",
+    "django_htmx",
+    "zhaoshang.core",
+    "zhaoshang.organisation",
+    "zhaoshang.audit",
+    "zhaoshang.enterprises",
+    "zhaoshang.leads",
+    "zhaoshang.activities",
+    "zhaoshang.projects",
+    "zhaoshang.targets",
+    "zhaoshang.dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "zhaoshang.audit.middleware.AuditContextMiddleware",
+]
+
+ROOT_URLCONF = "zhaoshang.urls"
+WSGI_APPLICATION = "zhaoshang.wsgi.application"
+AUTH_USER_MODEL = "organisation.User"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zhaoshang.core.context_processors.zhaoshang",
+            ],
+        },
+    },
+]
+
+_default_sqlite = VAR_DIR / "zhaoshang.sqlite3"
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{_default_sqlite}",
+        conn_max_age=0 if not PRODUCTION else 60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer writes; writes take the lock at BEGIN
+    # ("immediate") so two writers queue on the busy timeout instead of failing mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ZHAOSHANG_TEST_DB") or None}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Front-end libraries come from the npm registry at set-up (package-lock.json pins them) and are
+# served by the app itself: no CDN, bureaus' intranets are offline.
+_NODE = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/bootstrap", _NODE / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", _NODE / "bootstrap-icons" / "font"),
+    ("vendor/htmx", _NODE / "htmx.org" / "dist"),
+    ("vendor/echarts", _NODE / "echarts" / "dist"),
+]
+STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
+MEDIA_ROOT = VAR_DIR / "media"  # outside the web root: attachments are served through a view
+MEDIA_URL = "/media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("ZHAOSHANG_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Deployment settings (SPEC §3): the deployment's home region and how many decimals shares carry.
+ZHAOSHANG = {
+    "HOME_REGION_CODE": os.environ.get("ZHAOSHANG_HOME_REGION", ""),
+    "SHARE_DECIMALS": int(os.environ.get("ZHAOSHANG_SHARE_DECIMALS", "1")),
+    "DEPLOYMENT_NAME": os.environ.get("ZHAOSHANG_DEPLOYMENT_NAME", "东湖区招商局"),
+}

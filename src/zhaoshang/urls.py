@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("projects/", include("zhaoshang.projects.urls")),
+    path("funds/", include("zhaoshang.projects.urls_funds")),
+    path("prereviews/", include("zhaoshang.projects.urls_prereviews")),
+    path("leads/", include("zhaoshang.leads.urls")),
+    path("activities/", include("zhaoshang.activities.urls")),
+    path("enterprises/", include("zhaoshang.enterprises.urls")),
+    path("", include("zhaoshang.core.urls")),
+    path("", include("zhaoshang.dashboard.urls")),
+]
