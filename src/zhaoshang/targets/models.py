@@ -46,9 +46,24 @@ class Target(TimeStamped):
         verbose_name_plural = _("目标任务")
         ordering = ["-year", "unit_id", "indicator"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "campaign", "unit", "region", "indicator"],
-                                    name="target_unique", nulls_distinct=False,
-                                    violation_error_message=_("该单位该指标的目标已存在。")),
+            # One value per indicator and holder, per year or per campaign (partial unique indexes:
+            # SQLite has no NULLS NOT DISTINCT).
+            models.UniqueConstraint(fields=["year", "unit", "indicator"],
+                                    condition=Q(campaign__isnull=True, unit__isnull=False),
+                                    name="target_unique_unit_year",
+                                    violation_error_message=_("该单位该年度该指标的目标已存在。")),
+            models.UniqueConstraint(fields=["year", "region", "indicator"],
+                                    condition=Q(campaign__isnull=True, unit__isnull=True),
+                                    name="target_unique_region_year",
+                                    violation_error_message=_("该区划该年度该指标的目标已存在。")),
+            models.UniqueConstraint(fields=["campaign", "unit", "indicator"],
+                                    condition=Q(campaign__isnull=False, unit__isnull=False),
+                                    name="target_unique_unit_campaign",
+                                    violation_error_message=_("该单位该专项行动该指标的目标已存在。")),
+            models.UniqueConstraint(fields=["campaign", "region", "indicator"],
+                                    condition=Q(campaign__isnull=False, unit__isnull=True),
+                                    name="target_unique_region_campaign",
+                                    violation_error_message=_("该区划该专项行动该指标的目标已存在。")),
             models.CheckConstraint(condition=Q(value__gte=0), name="target_value_non_negative",
                                    violation_error_message=_("目标值不能为负数。")),
         ]
