@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zhaoshang.projects",
     "zhaoshang.targets",
     "zhaoshang.dashboard",
+    "zhaoshang.demo",
 ]
 
 MIDDLEWARE = [
@@ -185,5 +186,5 @@ LOGGING = {
 ZHAOSHANG = {
     "HOME_REGION_CODE": os.environ.get("ZHAOSHANG_HOME_REGION", ""),
     "SHARE_DECIMALS": int(os.environ.get("ZHAOSHANG_SHARE_DECIMALS", "1")),
-    "DEPLOYMENT_NAME": os.environ.get("ZHAOSHANG_DEPLOYMENT_NAME", "东湖区招商局"),
+    "DEPLOYMENT_NAME": os.environ.get("ZHAOSHANG_DEPLOYMENT_NAME", "招商引资工作平台"),
 }
