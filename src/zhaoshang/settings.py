@@ -32,7 +32,9 @@ if PRODUCTION:
     FIELD_KEY = _required("ZHAOSHANG_FIELD_KEY")
     DEBUG = False
 else:
-    SECRET_KEY = os.environ.get("ZHAOSHANG_SECRET_KEY", "dev-only-not-secret-zhaoshang-0000000000000000000000")
+    SECRET_KEY = os.environ.get(
+        "ZHAOSHANG_SECRET_KEY", "dev-only-not-secret-zhaoshang-0000000000000000000000"
+    )
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "[::1]"]
     FIELD_KEY = os.environ.get("ZHAOSHANG_FIELD_KEY", "dev-only-field-key")
     DEBUG = os.environ.get("ZHAOSHANG_DEBUG", "1") == "1"

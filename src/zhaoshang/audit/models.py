@@ -25,8 +25,15 @@ class AuditEntry(models.Model):
     """
 
     at = models.DateTimeField(_("时间"), db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
     username = models.CharField(_("用户名"), max_length=150, blank=True)
     address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices)

@@ -9,6 +9,7 @@ def zhaoshang(request):
         # Every screen carries a faint watermark with the viewer's name and the time (SPEC §6).
         "watermark": (
             f"{user.get_full_name() or user.get_username()} {timezone.localtime():%Y-%m-%d %H:%M}"
-            if user is not None and user.is_authenticated else ""
+            if user is not None and user.is_authenticated
+            else ""
         ),
     }

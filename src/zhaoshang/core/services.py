@@ -26,8 +26,9 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def record_create(*, user, instance: models.Model, m2m: Callable[[models.Model], None] | None = None,
-                  submit: bool = False) -> models.Model:
+def record_create(
+    *, user, instance: models.Model, m2m: Callable[[models.Model], None] | None = None, submit: bool = False
+) -> models.Model:
     """Create ``instance`` (already validated by its form), set its reporter, audit it."""
     with transaction.atomic():
         if hasattr(instance, "created_by_id") and user is not None and user.pk:
@@ -43,8 +44,13 @@ def record_create(*, user, instance: models.Model, m2m: Callable[[models.Model],
     return instance
 
 
-def record_update(*, user, instance: models.Model, read_version: int | None,
-                  m2m: Callable[[models.Model], None] | None = None) -> models.Model:
+def record_update(
+    *,
+    user,
+    instance: models.Model,
+    read_version: int | None,
+    m2m: Callable[[models.Model], None] | None = None,
+) -> models.Model:
     """Save changes to ``instance``; refuse if the row's version moved since the form was read."""
     model = type(instance)
     with transaction.atomic():
@@ -68,11 +74,14 @@ def record_delete(*, user, instance: models.Model) -> None:
     with transaction.atomic():
         before = snapshot(instance)
         if hasattr(instance, "is_deleted"):
-            type(instance)._default_manager.filter(pk=instance.pk).update(is_deleted=True, version=F("version") + 1)
+            type(instance)._default_manager.filter(pk=instance.pk).update(
+                is_deleted=True, version=F("version") + 1
+            )
         else:
             instance.delete()
-        audit_record(action=AuditAction.DELETE, obj=instance, before=before, user=user,
-                     object_repr=str(instance))
+        audit_record(
+            action=AuditAction.DELETE, obj=instance, before=before, user=user, object_repr=str(instance)
+        )
 
 
 def validation_messages(error: ValidationError) -> list[str]:

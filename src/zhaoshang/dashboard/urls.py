@@ -1,1 +1,6 @@
-urlpatterns: list = []
+from django.urls import path
+
+from zhaoshang.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [path("", views.home, name="home")]

@@ -1,12 +1,13 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.access import DELETE, Scope, register_scope
 from zhaoshang.core.models import ActiveQuerySet, TimeStamped
-from zhaoshang.organisation.choices import Role
 from zhaoshang.enterprises.choices import EnterpriseTag
 from zhaoshang.enterprises.validators import validate_credit_code
+from zhaoshang.organisation.choices import Role
 
 
 class Enterprise(TimeStamped):
@@ -44,6 +45,9 @@ class Enterprise(TimeStamped):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:detail", args=[self.pk])
+
 
 class Tag(models.Model):
     """An investor tag (世界500强, 上市公司 …); rows are the codes of ``EnterpriseTag``."""
@@ -60,8 +64,9 @@ class Tag(models.Model):
 
 
 class Contact(models.Model):
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts",
-                                   verbose_name=_("企业"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("企业")
+    )
     name = models.CharField(_("联系人"), max_length=40)
     title = models.CharField(_("职务"), max_length=40, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -76,9 +81,15 @@ class Contact(models.Model):
 
 # Enterprises are shared master data: every unit may look an investor up and add one; only the
 # bureau deletes (a deleted investor would orphan other units' projects).
-register_scope(Enterprise, Scope(
-    unit=None, region=None,
-    writers={"add": (Role.REPORTER, Role.UNIT_HEAD, Role.BUREAU),
-             "change": (Role.REPORTER, Role.UNIT_HEAD, Role.BUREAU),
-             DELETE: (Role.BUREAU,)},
-))
+register_scope(
+    Enterprise,
+    Scope(
+        unit=None,
+        region=None,
+        writers={
+            "add": (Role.REPORTER, Role.UNIT_HEAD, Role.BUREAU),
+            "change": (Role.REPORTER, Role.UNIT_HEAD, Role.BUREAU),
+            DELETE: (Role.BUREAU,),
+        },
+    ),
+)

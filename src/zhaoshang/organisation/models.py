@@ -18,7 +18,12 @@ class Region(models.Model):
     name = models.CharField(_("区划名称"), max_length=60)
     level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False)
 
@@ -30,14 +35,14 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if not self.code.isdigit():
-            raise ValidationError({"code": _("区划代码应为数字(GB/T 2260)。")})
-
     def save(self, *args, **kwargs) -> None:
         prefix = self.parent.path if self.parent_id else "/"
         self.path = f"{prefix}{self.code}/"
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not self.code.isdigit():
+            raise ValidationError({"code": _("区划代码应为数字(GB/T 2260)。")})
 
     def subtree(self) -> models.QuerySet["Region"]:
         return Region.objects.filter(path__startswith=self.path)
@@ -68,9 +73,16 @@ class Unit(models.Model):
         AssessmentGroup, verbose_name=_("考核组别"), null=True, blank=True, on_delete=models.PROTECT
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
-    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="units"
+    )
     order = models.PositiveIntegerField(_("排序号"), default=0, help_text=_("通报中列出单位的官方顺序"))
     chain_leader = models.CharField(_("链长/团长"), max_length=40, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -91,7 +103,12 @@ class Industry(models.Model):
     code = models.CharField(_("代码"), max_length=20, blank=True)
     name = models.CharField(_("名称"), max_length=60)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     order = models.PositiveIntegerField(_("排序号"), default=0)
 
@@ -100,8 +117,11 @@ class Industry(models.Model):
         verbose_name_plural = _("产业")
         ordering = ["kind", "order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "name"], name="industry_unique_name_per_kind",
-                                    violation_error_message=_("同一分类体系下产业名称不能重复。")),
+            models.UniqueConstraint(
+                fields=["kind", "name"],
+                name="industry_unique_name_per_kind",
+                violation_error_message=_("同一分类体系下产业名称不能重复。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,10 +133,20 @@ class User(AbstractUser):
 
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices, default=Role.REPORTER)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Unit,
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("管辖区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Region,
+        verbose_name=_("管辖区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
 

@@ -1,6 +1,9 @@
+import itertools
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.access import BUREAU_ONLY, Scope, register_scope
@@ -19,7 +22,8 @@ MONEY = {"max_digits": 18, "decimal_places": 4}
 
 def _dates_in_order(earlier: str, later: str, message: str) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=Q(**{f"{earlier}__isnull": True}) | Q(**{f"{later}__isnull": True})
+        condition=Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__isnull": True})
         | Q(**{f"{later}__gte": F(earlier)}),
         name=f"project_{earlier}_before_{later}",
         violation_error_message=message,
@@ -42,22 +46,44 @@ class Project(Reported):
     """
 
     name = models.CharField(_("项目名称"), max_length=200, db_index=True)
-    investor = models.ForeignKey("enterprises.Enterprise", verbose_name=_("投资方"), on_delete=models.PROTECT,
-                                 related_name="projects")
-    introducing_unit = models.ForeignKey("organisation.Unit", verbose_name=_("引进单位"),
-                                         on_delete=models.PROTECT, related_name="projects")
-    helper_units = models.ManyToManyField("organisation.Unit", verbose_name=_("协助单位"), blank=True,
-                                          related_name="helped_projects")
-    region = models.ForeignKey("organisation.Region", verbose_name=_("落地区划"), on_delete=models.PROTECT,
-                               related_name="projects")
-    industry = models.ForeignKey("organisation.Industry", verbose_name=_("所属产业"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+",
-                                 limit_choices_to={"kind": "leading"})
-    chain = models.ForeignKey("organisation.Industry", verbose_name=_("产业链"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "chain"})
+    investor = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("投资方"), on_delete=models.PROTECT, related_name="projects"
+    )
+    introducing_unit = models.ForeignKey(
+        "organisation.Unit", verbose_name=_("引进单位"), on_delete=models.PROTECT, related_name="projects"
+    )
+    helper_units = models.ManyToManyField(
+        "organisation.Unit", verbose_name=_("协助单位"), blank=True, related_name="helped_projects"
+    )
+    region = models.ForeignKey(
+        "organisation.Region", verbose_name=_("落地区划"), on_delete=models.PROTECT, related_name="projects"
+    )
+    industry = models.ForeignKey(
+        "organisation.Industry",
+        verbose_name=_("所属产业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "leading"},
+    )
+    chain = models.ForeignKey(
+        "organisation.Industry",
+        verbose_name=_("产业链"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "chain"},
+    )
     strategic_category = models.ForeignKey(
-        "organisation.Industry", verbose_name=_("战略性新兴产业分类"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "strategic"},
+        "organisation.Industry",
+        verbose_name=_("战略性新兴产业分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "strategic"},
     )
     sector = models.CharField(_("三次产业"), max_length=10, choices=Sector.choices, blank=True)
 
@@ -68,9 +94,13 @@ class Project(Reported):
     foreign_currency = models.CharField(_("外资币种"), max_length=10, blank=True)
     foreign_amount = models.DecimalField(_("外资金额(原币万元)"), null=True, blank=True, **MONEY)
     foreign_usd_wan = models.DecimalField(_("外资(万美元)"), null=True, blank=True, **MONEY)
-    kind = models.CharField(_("项目类别"), max_length=20, choices=ProjectKind.choices, default=ProjectKind.NEW)
+    kind = models.CharField(
+        _("项目类别"), max_length=20, choices=ProjectKind.choices, default=ProjectKind.NEW
+    )
     land_mode = models.CharField(_("用地方式"), max_length=12, choices=LandMode.choices, blank=True)
-    land_area_mu = models.DecimalField(_("用地面积(亩)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    land_area_mu = models.DecimalField(
+        _("用地面积(亩)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     is_leading_industry = models.BooleanField(_("主导产业"), default=False)
     is_chain = models.BooleanField(_("产业链项目"), default=False)
@@ -82,8 +112,9 @@ class Project(Reported):
     city_dispatch = models.BooleanField(_("纳入市级调度"), default=False)
     is_major = models.BooleanField(_("重大项目"), default=False)
 
-    stage = models.CharField(_("项目阶段"), max_length=16, choices=Stage.choices, default=Stage.NEGOTIATING,
-                             db_index=True)
+    stage = models.CharField(
+        _("项目阶段"), max_length=16, choices=Stage.choices, default=Stage.NEGOTIATING, db_index=True
+    )
     negotiated_on = models.DateField(_("洽谈日期"), null=True, blank=True)
     prereview_passed_on = models.DateField(_("预审通过日期"), null=True, blank=True)
     signed_on = models.DateField(_("签约日期"), null=True, blank=True, db_index=True)
@@ -96,8 +127,14 @@ class Project(Reported):
 
     # 一个项目、一个领导、一套班子、一套人马 (seed 001)
     leader_in_charge = models.CharField(_("包保领导"), max_length=40, blank=True)
-    lead_unit = models.ForeignKey("organisation.Unit", verbose_name=_("牵头单位"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="led_projects")
+    lead_unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("牵头单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+    )
     service_team = models.CharField(_("服务专班"), max_length=200, blank=True)
     chief_service_officer = models.CharField(_("首席服务官"), max_length=40, blank=True)
     note = models.TextField(_("备注"), blank=True)
@@ -132,30 +169,42 @@ class Project(Reported):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         filled = [(f, getattr(self, f)) for f in ORDERED_DATE_FIELDS if getattr(self, f)]
-        for (earlier, d1), (later, d2) in zip(filled, filled[1:], strict=False):
+        for (earlier, d1), (later, d2) in itertools.pairwise(filled):
             if d2 < d1:
                 errors[later] = _("{later}不能早于{earlier}。").format(
                     later=self._meta.get_field(later).verbose_name,
                     earlier=self._meta.get_field(earlier).verbose_name,
                 )
-        if self.stage in (Stage.SIGNED, Stage.COMMENCED, Stage.IN_PRODUCTION, Stage.EFFECTIVE) \
-                and not self.signed_on:
-            errors["signed_on"] = _("项目阶段为“{stage}”时必须填写签约日期。").format(stage=self.get_stage_display())
+        if (
+            self.stage in (Stage.SIGNED, Stage.COMMENCED, Stage.IN_PRODUCTION, Stage.EFFECTIVE)
+            and not self.signed_on
+        ):
+            errors["signed_on"] = _("项目阶段为“{stage}”时必须填写签约日期。").format(
+                stage=self.get_stage_display()
+            )
         if self.stage in (Stage.COMMENCED, Stage.IN_PRODUCTION, Stage.EFFECTIVE) and not self.commenced_on:
             errors["commenced_on"] = _("项目阶段为“{stage}”时必须填写开工日期。").format(
-                stage=self.get_stage_display())
+                stage=self.get_stage_display()
+            )
         if self.stage in (Stage.IN_PRODUCTION, Stage.EFFECTIVE) and not self.in_production_on:
             errors["in_production_on"] = _("项目阶段为“{stage}”时必须填写投产日期。").format(
-                stage=self.get_stage_display())
+                stage=self.get_stage_display()
+            )
         if self.stage in (Stage.TERMINATED, Stage.WITHDRAWN) and not self.end_reason:
             errors["end_reason"] = _("终止或退库的项目必须填写原因。")
         if self.kind in ("expansion", "capital_increase") and self.added_investment_wan is None:
             errors["added_investment_wan"] = _("扩建、增资项目请填写新增投资。")
-        if (self.added_investment_wan is not None and self.total_investment_wan is not None
-                and self.added_investment_wan > self.total_investment_wan):
+        if (
+            self.added_investment_wan is not None
+            and self.total_investment_wan is not None
+            and self.added_investment_wan > self.total_investment_wan
+        ):
             errors["added_investment_wan"] = _("新增投资不能大于总投资。")
         if errors:
             raise ValidationError(errors)
@@ -171,8 +220,9 @@ class Project(Reported):
 class FundsRecord(Reported):
     """到位资金: one project's funds in place in one month, each recognised on its own."""
 
-    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT,
-                                related_name="funds")
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="funds"
+    )
     month = models.DateField(_("月份"), help_text=_("该月1日"), db_index=True)
     amount_wan = models.DecimalField(_("到位资金(万元)"), **MONEY)
     outside_province_wan = models.DecimalField(_("其中省外资金(万元)"), default=0, **MONEY)
@@ -188,8 +238,11 @@ class FundsRecord(Reported):
         verbose_name_plural = _("到位资金")
         ordering = ["-month", "project_id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "month"], name="funds_one_per_project_month",
-                                    violation_error_message=_("该项目该月份已有到位资金记录。")),
+            models.UniqueConstraint(
+                fields=["project", "month"],
+                name="funds_one_per_project_month",
+                violation_error_message=_("该项目该月份已有到位资金记录。"),
+            ),
             _non_negative("funds", "amount_wan", _("到位资金不能为负数。")),
             _non_negative("funds", "outside_province_wan", _("省外资金不能为负数。")),
             _non_negative("funds", "outside_city_wan", _("市外资金不能为负数。")),
@@ -216,6 +269,9 @@ class FundsRecord(Reported):
     def __str__(self) -> str:
         return f"{self.project} {self.month:%Y年%m月}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("funds:detail", args=[self.pk])
+
     def clean(self) -> None:
         if self.month and self.month.day != 1:
             self.month = self.month.replace(day=1)
@@ -226,10 +282,12 @@ class PreReviewMeeting(TimeStamped):
 
     title = models.CharField(_("会议名称"), max_length=120)
     held_on = models.DateField(_("召开日期"), db_index=True)
-    region = models.ForeignKey("organisation.Region", verbose_name=_("区划"), on_delete=models.PROTECT,
-                               related_name="prereviews")
-    departments = models.CharField(_("参会部门"), max_length=300, blank=True,
-                                   help_text=_("用顿号分隔,如:发改、经信、环保、自然资源"))
+    region = models.ForeignKey(
+        "organisation.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="prereviews"
+    )
+    departments = models.CharField(
+        _("参会部门"), max_length=300, blank=True, help_text=_("用顿号分隔,如:发改、经信、环保、自然资源")
+    )
     minutes = models.TextField(_("会议纪要"), blank=True)
     is_deleted = models.BooleanField(_("已删除"), default=False, editable=False)
 
@@ -241,12 +299,17 @@ class PreReviewMeeting(TimeStamped):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("prereviews:detail", args=[self.pk])
+
 
 class PreReviewVerdict(models.Model):
-    meeting = models.ForeignKey(PreReviewMeeting, verbose_name=_("预审会"), on_delete=models.CASCADE,
-                                related_name="verdicts")
-    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT,
-                                related_name="prereview_verdicts")
+    meeting = models.ForeignKey(
+        PreReviewMeeting, verbose_name=_("预审会"), on_delete=models.CASCADE, related_name="verdicts"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="prereview_verdicts"
+    )
     verdict = models.CharField(_("结论"), max_length=10, choices=Verdict.choices)
     opinions = models.TextField(_("部门意见"), blank=True)
 
@@ -254,8 +317,11 @@ class PreReviewVerdict(models.Model):
         verbose_name = _("预审结论")
         verbose_name_plural = _("预审结论")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "project"], name="verdict_one_per_meeting_project",
-                                    violation_error_message=_("同一次预审会对同一项目只能有一个结论。")),
+            models.UniqueConstraint(
+                fields=["meeting", "project"],
+                name="verdict_one_per_meeting_project",
+                violation_error_message=_("同一次预审会对同一项目只能有一个结论。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,7 +331,15 @@ class PreReviewVerdict(models.Model):
 register_scope(Project, Scope(unit="introducing_unit", region="region", also_viewed_by=("helper_units",)))
 register_scope(FundsRecord, Scope(unit="project__introducing_unit", region="project__region"))
 # Pre-review meetings are the bureau's: units do not see the verdicts on other units' projects.
-register_scope(PreReviewMeeting, Scope(unit="verdicts__project__introducing_unit", region="region",
-                                       writers=BUREAU_ONLY, unit_path_is_multi=True))
-register_scope(PreReviewVerdict, Scope(unit="project__introducing_unit", region="meeting__region",
-                                       writers=BUREAU_ONLY))
+register_scope(
+    PreReviewMeeting,
+    Scope(
+        unit="verdicts__project__introducing_unit",
+        region="region",
+        writers=BUREAU_ONLY,
+        unit_path_is_multi=True,
+    ),
+)
+register_scope(
+    PreReviewVerdict, Scope(unit="project__introducing_unit", region="meeting__region", writers=BUREAU_ONLY)
+)

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from zhaoshang.core.urlkit import crud_urls
+from zhaoshang.projects import views
+
+app_name = "prereviews"
+urlpatterns = crud_urls(
+    views.PreReviewListView, views.PreReviewDetailView, views.PreReviewEditView, views.PreReviewDeleteView
+)

@@ -19,8 +19,11 @@ class Campaign(TimeStamped):
         verbose_name_plural = _("专项行动")
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="campaign_dates_in_order",
-                                   violation_error_message=_("结束日期不能早于开始日期。")),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="campaign_dates_in_order",
+                violation_error_message=_("结束日期不能早于开始日期。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -32,12 +35,25 @@ class Target(TimeStamped):
     when ``unit`` is empty. ``indicator`` is the code the metrics registry knows it by."""
 
     year = models.PositiveIntegerField(_("年度"), db_index=True)
-    campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="targets")
-    unit = models.ForeignKey("organisation.Unit", verbose_name=_("单位"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="targets")
-    region = models.ForeignKey("organisation.Region", verbose_name=_("区划"), on_delete=models.PROTECT,
-                               related_name="targets")
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("专项行动"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    region = models.ForeignKey(
+        "organisation.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="targets"
+    )
     indicator = models.CharField(_("指标"), max_length=40)
     value = models.DecimalField(_("目标值"), max_digits=18, decimal_places=4)
 
@@ -48,24 +64,35 @@ class Target(TimeStamped):
         constraints = [
             # One value per indicator and holder, per year or per campaign (partial unique indexes:
             # SQLite has no NULLS NOT DISTINCT).
-            models.UniqueConstraint(fields=["year", "unit", "indicator"],
-                                    condition=Q(campaign__isnull=True, unit__isnull=False),
-                                    name="target_unique_unit_year",
-                                    violation_error_message=_("该单位该年度该指标的目标已存在。")),
-            models.UniqueConstraint(fields=["year", "region", "indicator"],
-                                    condition=Q(campaign__isnull=True, unit__isnull=True),
-                                    name="target_unique_region_year",
-                                    violation_error_message=_("该区划该年度该指标的目标已存在。")),
-            models.UniqueConstraint(fields=["campaign", "unit", "indicator"],
-                                    condition=Q(campaign__isnull=False, unit__isnull=False),
-                                    name="target_unique_unit_campaign",
-                                    violation_error_message=_("该单位该专项行动该指标的目标已存在。")),
-            models.UniqueConstraint(fields=["campaign", "region", "indicator"],
-                                    condition=Q(campaign__isnull=False, unit__isnull=True),
-                                    name="target_unique_region_campaign",
-                                    violation_error_message=_("该区划该专项行动该指标的目标已存在。")),
-            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_non_negative",
-                                   violation_error_message=_("目标值不能为负数。")),
+            models.UniqueConstraint(
+                fields=["year", "unit", "indicator"],
+                condition=Q(campaign__isnull=True, unit__isnull=False),
+                name="target_unique_unit_year",
+                violation_error_message=_("该单位该年度该指标的目标已存在。"),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "region", "indicator"],
+                condition=Q(campaign__isnull=True, unit__isnull=True),
+                name="target_unique_region_year",
+                violation_error_message=_("该区划该年度该指标的目标已存在。"),
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "indicator"],
+                condition=Q(campaign__isnull=False, unit__isnull=False),
+                name="target_unique_unit_campaign",
+                violation_error_message=_("该单位该专项行动该指标的目标已存在。"),
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "region", "indicator"],
+                condition=Q(campaign__isnull=False, unit__isnull=True),
+                name="target_unique_region_campaign",
+                violation_error_message=_("该区划该专项行动该指标的目标已存在。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="target_value_non_negative",
+                violation_error_message=_("目标值不能为负数。"),
+            ),
         ]
 
     def __str__(self) -> str:

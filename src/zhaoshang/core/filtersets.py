@@ -1,0 +1,50 @@
+"""Filter machinery shared by list pages: a free-text ``q`` search and period filters."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.core.choices import ReviewStatus
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            css = (
+                "form-select form-select-sm" if hasattr(widget, "choices") else "form-control form-control-sm"
+            )
+            widget.attrs.setdefault("class", css)
+            if getattr(widget, "input_type", "") == "text" and "date" in str(type(field)).lower():
+                widget.input_type = "date"
+
+
+def review_status_filter():
+    return django_filters.ChoiceFilter(
+        field_name="review_status", choices=ReviewStatus.choices, label=_("审核状态"), empty_label=_("全部")
+    )
+
+
+class DateFromFilter(django_filters.DateFilter):
+    def __init__(self, field_name, label, **kwargs):
+        super().__init__(field_name=field_name, lookup_expr="gte", label=label, **kwargs)
+        self.extra["widget"] = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
+
+
+class DateToFilter(django_filters.DateFilter):
+    def __init__(self, field_name, label, **kwargs):
+        super().__init__(field_name=field_name, lookup_expr="lte", label=label, **kwargs)
+        self.extra["widget"] = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
