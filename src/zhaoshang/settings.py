@@ -136,6 +136,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if not PRODUCTION:
+    # Outside production WhiteNoise serves straight from the finders (no collectstatic needed).
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end libraries come from the npm registry at set-up (package-lock.json pins them) and are
 # served by the app itself: no CDN, bureaus' intranets are offline.
 _NODE = BASE_DIR / "node_modules"

@@ -82,6 +82,8 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
         return queryset.none()
     if hasattr(model, "is_deleted"):
         queryset = queryset.filter(is_deleted=False)
+    if scope.unit is None and scope.region is None:
+        return queryset  # shared master data (enterprises, campaigns)
     if user.role in REGION_VIEWERS:
         region = user.scope_region
         if region is None or scope.region is None:
@@ -89,10 +91,10 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
         return queryset.filter(**{f"{scope.region}__path__startswith": region.path})
     # Unit roles.
     if scope.unit is None:
-        # Shared master data (enterprises): every unit may see it, within the user's region.
+        # Region-level data with no unit (e.g. region targets): units see their own region's.
         region = user.scope_region
-        if scope.region is None or region is None:
-            return queryset
+        if region is None:
+            return queryset.none()
         return queryset.filter(**{f"{scope.region}__path__startswith": region.path})
     if not user.unit_id:
         return queryset.none()
