@@ -86,3 +86,27 @@ def record_delete(*, user, instance: models.Model) -> None:
 
 def validation_messages(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
+
+
+def attachment_add(*, user, obj: models.Model, upload, title: str = ""):
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhaoshang.core.models import Attachment
+
+    with transaction.atomic():
+        attachment = Attachment(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            title=title.strip()[:120] or upload.name[:120],
+            uploaded_by=user,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        audit_record(
+            action=AuditAction.CREATE,
+            obj=attachment,
+            after=snapshot(attachment),
+            user=user,
+            object_repr=f"{obj}:{attachment.title}",
+        )
+    return attachment

@@ -105,6 +105,7 @@ class ObjectDetailView(ModelViewMixin, View):
             "fields": detail_rows(obj, self.detail_fields),
             "history": [history_row(obj, entry) for entry in history[:200]],
             "attachments": attachments,
+            "content_type_id": ContentType.objects.get_for_model(obj).pk,
             "may_change": may_change,
             "may_delete": may_delete,
             **self.extra_context(obj),
@@ -280,3 +281,61 @@ def attachment_download(request, pk):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+ALLOWED_ATTACHMENT_TYPES = {
+    ".pdf": b"%PDF",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+    ".doc": b"\xd0\xcf\x11\xe0",
+    ".xls": b"\xd0\xcf\x11\xe0",
+}
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+def attachment_upload(request, content_type_id, object_id):
+    """Attach a file to a record the user may change. Type is checked by extension *and* leading
+    bytes, size is capped, and the file is stored outside the web root."""
+    from django.http import Http404
+    from django.shortcuts import redirect
+
+    from zhaoshang.core.services import attachment_add
+
+    if request.method != "POST":
+        raise Http404
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    if model is None:
+        raise Http404
+    try:
+        access.scope_of(model)
+    except LookupError as exc:
+        raise Http404 from exc
+    obj = access.get_restricted_or_404(model._default_manager.all(), request.user, object_id, access.CHANGE)
+    upload = request.FILES.get("file")
+    problem = check_upload(upload)
+    if problem:
+        messages.error(request, problem)
+    else:
+        attachment_add(user=request.user, obj=obj, upload=upload, title=request.POST.get("title", ""))
+        messages.success(request, _("已上传附件“{name}”。").format(name=upload.name))
+    return redirect(obj.get_absolute_url())
+
+
+def check_upload(upload) -> str:
+    if upload is None:
+        return _("请选择要上传的文件。")
+    suffix = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    magic = ALLOWED_ATTACHMENT_TYPES.get(suffix)
+    if magic is None:
+        return _("不支持该文件类型,仅限 PDF、图片(JPG/PNG)、Word、Excel。")
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        return _("文件过大,单个附件不超过20MB。")
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(magic):
+        return _("文件内容与扩展名不符,已拒绝上传。")
+    return ""
