@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zhaoshang.activities",
     "zhaoshang.projects",
     "zhaoshang.targets",
+    "zhaoshang.metrics",
     "zhaoshang.dashboard",
     "zhaoshang.demo",
 ]
