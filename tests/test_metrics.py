@@ -202,7 +202,7 @@ def test_leads_and_valuable(units):
 
 
 def test_days_away_inclusive_and_split_at_bounds(units):
-    a = dict(unit=units.task_force, kind="trip", review_status="recognised")
+    a = {"unit": units.task_force, "kind": "trip", "review_status": "recognised"}
     ActivityFactory(started_on=D(2022, 3, 1), ended_on=D(2022, 3, 5), **a)  # 5 days
     ActivityFactory(started_on=D(2022, 3, 10), ended_on=None, **a)  # 1 day
     ActivityFactory(started_on=D(2022, 3, 30), ended_on=D(2022, 4, 2), **a)  # 2 in March, 2 in April
