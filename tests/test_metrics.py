@@ -261,3 +261,12 @@ def test_prereview_judged_and_passed(units, region_tree):
     assert measure("prereview_meetings", period=JAN_JUL_2022) == 2
     assert measure("prereview_judged", period=JAN_JUL_2022) == 2
     assert measure("prereview_passed", period=JAN_JUL_2022) == 1
+
+
+def test_definitions_page_lists_every_indicator(units, make_user, client_as):
+    from zhaoshang.metrics.indicators import REGISTRY
+
+    page = client_as(make_user("reporter", unit=units.chuandian)).get("/metrics/").content.decode()
+    for indicator in REGISTRY.values():
+        assert str(indicator.name) in page
+        assert indicator.code in page

@@ -12,6 +12,7 @@ urlpatterns = [
     path("leads/", include("zhaoshang.leads.urls")),
     path("activities/", include("zhaoshang.activities.urls")),
     path("enterprises/", include("zhaoshang.enterprises.urls")),
+    path("metrics/", include("zhaoshang.metrics.urls")),
     path("", include("zhaoshang.core.urls")),
     path("", include("zhaoshang.dashboard.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from zhaoshang.metrics import views
+
+app_name = "metrics"
+urlpatterns = [path("", views.definitions, name="definitions")]
