@@ -270,3 +270,39 @@ def test_definitions_page_lists_every_indicator(units, make_user, client_as):
     for indicator in REGISTRY.values():
         assert str(indicator.name) in page
         assert indicator.code in page
+
+
+def test_indicator_table_page_fixed_queries_and_figures(
+    units, region_tree, make_user, client_as, django_assert_max_num_queries
+):
+    from factories import TargetFactory
+    from zhaoshang.metrics.selectors import DEFAULT_TABLE_CODES, indicator_table
+    from zhaoshang.organisation.models import Unit
+
+    signed(units.chuandian, 150000, D(2022, 3, 1))
+    signed(units.chuandian, 20000, D(2022, 4, 1))
+    signed(units.chuandian, 30000, D(2021, 4, 1))
+    TargetFactory(unit=units.chuandian, year=2022, indicator="signed_projects_100m", value=Decimal(4))
+    _indicators, rows = indicator_table(
+        units=Unit.objects.order_by("order"),
+        codes=DEFAULT_TABLE_CODES,
+        period=JAN_JUL_2022,
+        basis="recognised",
+    )
+    cell = rows[0].cells[0]
+    assert rows[0].unit == units.chuandian
+    assert (cell.value, cell.previous, cell.target) == (2, 1, 4)
+    assert pct(cell.completion) == "50"
+    amount = rows[0].cells[1]
+    assert amount.value == 170000
+    # A fixed number of queries, whatever the number of units: 2 per indicator + targets (+ partners).
+    for i in range(20):
+        Unit.objects.create(name=f"加测单位{i}", kind="town", region=region_tree.jingzhou, order=100 + i)
+    with django_assert_max_num_queries(3 * len(DEFAULT_TABLE_CODES) + 2):
+        indicator_table(
+            units=list(Unit.objects.all()), codes=DEFAULT_TABLE_CODES, period=JAN_JUL_2022, basis="recognised"
+        )
+    bureau = make_user("bureau", region=region_tree.jingzhou)
+    page = client_as(bureau).get("/metrics/table/?from=2022-01&to=2022-07").content.decode()
+    assert "2022年1至7月" in page and "川店镇" in page and "岑河镇" not in page
+    assert "17" in page  # 170000万元 = 17亿元

@@ -3,4 +3,7 @@ from django.urls import path
 from zhaoshang.metrics import views
 
 app_name = "metrics"
-urlpatterns = [path("", views.definitions, name="definitions")]
+urlpatterns = [
+    path("", views.definitions, name="definitions"),
+    path("table/", views.table, name="table"),
+]
