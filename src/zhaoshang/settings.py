@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "zhaoshang.projects",
     "zhaoshang.targets",
     "zhaoshang.metrics",
+    "zhaoshang.assessment",
+    "zhaoshang.exchange",
     "zhaoshang.dashboard",
     "zhaoshang.demo",
 ]

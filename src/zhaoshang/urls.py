@@ -13,6 +13,8 @@ urlpatterns = [
     path("activities/", include("zhaoshang.activities.urls")),
     path("enterprises/", include("zhaoshang.enterprises.urls")),
     path("metrics/", include("zhaoshang.metrics.urls")),
+    path("assessments/", include("zhaoshang.assessment.urls")),
+    path("exchange/", include("zhaoshang.exchange.urls")),
     path("", include("zhaoshang.core.urls")),
     path("", include("zhaoshang.dashboard.urls")),
 ]
