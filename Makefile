@@ -17,11 +17,13 @@ setup: $(VENV)/.installed assets
 	@mkdir -p var
 	$(ZS) migrate --noinput -v 0
 
-# The virtual environment, installed from the hash-pinned lock file.
+# The virtual environment, installed from the hash-pinned lock file. The editable install builds in
+# isolation with the backend pyproject.toml asks for (setuptools>=69): a fresh venv's bundled
+# setuptools 65 cannot build it without the wheel package.
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 # Front-end libraries (Bootstrap, htmx, ECharts) from the npm registry, pinned by package-lock.json,

@@ -1,10 +1,10 @@
 """Shared fixtures: a small region tree, four units, users by role, logged-in clients.
 
-    湖北省 420000
-    └── 荆州市 421000
-        ├── 沙市区 421002 ── 岑河镇 (units.cenhe)
-        └── 荆州区 421003 ── 川店镇 (units.chuandian), 马山镇 (units.mashan),
-                             汽车零部件产业招商专班 (units.task_force)
+湖北省 420000
+└── 荆州市 421000
+    ├── 沙市区 421002 ── 岑河镇 (units.cenhe)
+    └── 荆州区 421003 ── 川店镇 (units.chuandian), 马山镇 (units.mashan),
+                         汽车零部件产业招商专班 (units.task_force)
 """
 
 from types import SimpleNamespace
@@ -87,4 +87,3 @@ def client_as(db):
         return client
 
     return login
-

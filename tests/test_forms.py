@@ -105,10 +105,15 @@ def test_reporter_cannot_report_for_another_unit(units, make_user, client_as):
     assert Project.objects.get().created_by == reporter
 
 
-def test_save_and_submit_marks_the_record_submitted(units, make_user, client_as):
+def test_save_and_submit_is_for_the_unit_head(units, make_user, client_as):
     reporter = make_user(Role.REPORTER, unit=units.chuandian)
     client_as(reporter).post("/projects/add/", {**project_post(units.chuandian), "_submit": "1"})
-    assert Project.objects.get().review_status == "submitted"
+    assert Project.objects.get().review_status == "draft"  # a reporter only drafts (SPEC §4)
+    head = make_user(Role.UNIT_HEAD, unit=units.chuandian)
+    client_as(head).post(
+        "/projects/add/", {**project_post(units.chuandian, name="另一个项目"), "_submit": "1"}
+    )
+    assert Project.objects.get(name="另一个项目").review_status == "submitted"
 
 
 def test_edit_records_before_and_after(units, bureau, client_as):

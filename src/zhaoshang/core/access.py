@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.core.choices import ReviewStatus
 from zhaoshang.organisation.choices import Role
 
-VIEW, ADD, CHANGE, DELETE, RECOGNISE = "view", "add", "change", "delete", "recognise"
+VIEW, ADD, CHANGE, DELETE, SUBMIT, RECOGNISE = "view", "add", "change", "delete", "submit", "recognise"
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,17 @@ _DEFAULT_WRITERS = {
     ADD: (Role.REPORTER, Role.UNIT_HEAD, Role.BUREAU),
     CHANGE: (Role.REPORTER, Role.UNIT_HEAD, Role.BUREAU),
     DELETE: (Role.UNIT_HEAD, Role.BUREAU),
+    # The unit head submits the unit's records (a reporter only drafts); the bureau recognises.
+    SUBMIT: (Role.UNIT_HEAD, Role.BUREAU),
     RECOGNISE: (Role.BUREAU,),
 }
-BUREAU_ONLY = {ADD: (Role.BUREAU,), CHANGE: (Role.BUREAU,), DELETE: (Role.BUREAU,), RECOGNISE: (Role.BUREAU,)}
+BUREAU_ONLY = {
+    ADD: (Role.BUREAU,),
+    CHANGE: (Role.BUREAU,),
+    DELETE: (Role.BUREAU,),
+    SUBMIT: (Role.BUREAU,),
+    RECOGNISE: (Role.BUREAU,),
+}
 VIEW_ROLES = (Role.REPORTER, Role.UNIT_HEAD, Role.BUREAU, Role.LEADER, Role.SUPERVISOR)
 REGION_VIEWERS = (Role.BUREAU, Role.LEADER, Role.SUPERVISOR)
 
@@ -105,7 +113,9 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
         for path in scope.also_viewed_by:
             ids = model._default_manager.filter(**{path: user.unit_id}).values("pk")
             condition |= Q(pk__in=ids)
-    elif scope.locks_when_recognised and action in (CHANGE, DELETE) and hasattr(model, "review_status"):
+    elif (
+        scope.locks_when_recognised and action in (CHANGE, DELETE, SUBMIT) and hasattr(model, "review_status")
+    ):
         # A recognised record is locked for the unit; a change has to be reopened by the bureau.
         condition &= ~Q(review_status=ReviewStatus.RECOGNISED)
     return queryset.filter(condition)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.audit.models import AuditAction
 from zhaoshang.audit.services import audit_record, snapshot
+from zhaoshang.core import access
 from zhaoshang.core.choices import ReviewStatus
 
 
@@ -33,7 +34,7 @@ def record_create(
     with transaction.atomic():
         if hasattr(instance, "created_by_id") and user is not None and user.pk:
             instance.created_by = user
-        if submit and hasattr(instance, "review_status"):
+        if submit and hasattr(instance, "review_status") and access.can(user, access.SUBMIT, type(instance)):
             instance.review_status = ReviewStatus.SUBMITTED
             instance.submitted_at = timezone.now()
         instance.full_clean()
@@ -64,7 +65,10 @@ def record_update(
         if m2m:
             m2m(instance)
         after = snapshot(instance)
-        if before != after:
+        # The version always moves; a save that changed nothing else writes no audit row.
+        if {k: v for k, v in before.items() if k != "version"} != {
+            k: v for k, v in after.items() if k != "version"
+        }:
             audit_record(action=AuditAction.UPDATE, obj=instance, before=before, after=after, user=user)
     return instance
 
@@ -73,15 +77,16 @@ def record_delete(*, user, instance: models.Model) -> None:
     """Soft-delete where the model supports it (records may feed published figures), else delete."""
     with transaction.atomic():
         before = snapshot(instance)
+        label = str(instance)
         if hasattr(instance, "is_deleted"):
             type(instance)._default_manager.filter(pk=instance.pk).update(
                 is_deleted=True, version=F("version") + 1
             )
         else:
+            pk = instance.pk
             instance.delete()
-        audit_record(
-            action=AuditAction.DELETE, obj=instance, before=before, user=user, object_repr=str(instance)
-        )
+            instance.pk = pk  # Model.delete() clears the key; the audit row must still name the record
+        audit_record(action=AuditAction.DELETE, obj=instance, before=before, user=user, object_repr=label)
 
 
 def validation_messages(error: ValidationError) -> list[str]:

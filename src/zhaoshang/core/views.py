@@ -19,12 +19,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import CheckBoxColumn, SingleTableMixin
 
 from zhaoshang.audit.models import AuditEntry
 from zhaoshang.core import access
 from zhaoshang.core.models import Attachment
 from zhaoshang.core.services import StaleEdit, record_delete
+from zhaoshang.core.workflow import TRANSITIONS, allowed_transitions, record_transition
 
 
 class ModelViewMixin(LoginRequiredMixin):
@@ -40,6 +41,9 @@ class ModelViewMixin(LoginRequiredMixin):
         context.update(
             opts=self.model._meta,
             url_base=self.url_base,
+            can_submit=access.can(user, access.SUBMIT, self.model),
+            can_recognise=access.can(user, access.RECOGNISE, self.model),
+            reviewable=hasattr(self.model, "review_status"),
             can_add=access.can(user, access.ADD, self.model),
             can_change=access.can(user, access.CHANGE, self.model),
             can_delete=access.can(user, access.DELETE, self.model),
@@ -59,7 +63,25 @@ class ObjectListView(ModelViewMixin, SingleTableMixin, FilterView):
         return access.restrict(self.base_queryset(), self.request.user, access.VIEW)
 
     def get_table_kwargs(self) -> dict[str, Any]:
-        return {"request": self.request}
+        kwargs: dict[str, Any] = {"request": self.request}
+        user = self.request.user
+        if hasattr(self.model, "review_status") and (
+            access.can(user, access.SUBMIT, self.model) or access.can(user, access.RECOGNISE, self.model)
+        ):
+            # A selection column for bulk submission / recognition.
+            kwargs["extra_columns"] = [
+                (
+                    "select",
+                    CheckBoxColumn(
+                        accessor="pk",
+                        attrs={
+                            "input": {"name": "pk", "form": "bulk-form"},
+                            "th__input": {"data-select-all": "1"},
+                        },
+                    ),
+                ),
+            ]
+        return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -100,6 +122,7 @@ class ObjectDetailView(ModelViewMixin, View):
         ).select_related("uploaded_by")
         context = {
             "object": obj,
+            "transitions": allowed_transitions(user, obj),
             "opts": obj._meta,
             "url_base": self.url_base,
             "fields": detail_rows(obj, self.detail_fields),
@@ -142,7 +165,14 @@ class ObjectEditView(ModelViewMixin, View):
         return {k: v for k, v in self.request.GET.items() if k in self.form_class.base_fields}
 
     def render_form(self, form, instance, status=200):
-        context = {"form": form, "object": instance, "opts": self.model._meta, "url_base": self.url_base}
+        context = {
+            "form": form,
+            "object": instance,
+            "opts": self.model._meta,
+            "url_base": self.url_base,
+            "can_submit": hasattr(self.model, "review_status")
+            and access.can(self.request.user, access.SUBMIT, self.model),
+        }
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, pk=None):
@@ -180,6 +210,39 @@ class ObjectEditView(ModelViewMixin, View):
             except ValidationError as error:
                 form.add_validation_error(error)
         return self.render_form(form, instance, status=400)
+
+
+class TransitionView(ModelViewMixin, View):
+    """Submit, recognise or return one record (from its page) or many (a bulk action on the list)."""
+
+    def post(self, request, pk=None):
+        transition = request.POST.get("transition", "")
+        if transition not in TRANSITIONS or not hasattr(self.model, "review_status"):
+            raise PermissionDenied(_("无效的操作。"))
+        pks = [pk] if pk is not None else [int(v) for v in request.POST.getlist("pk") if v.isdigit()]
+        if pk is not None:
+            access.get_restricted_or_404(self.base_queryset(), request.user, pk)  # 404 for another unit's
+        try:
+            moved = record_transition(
+                user=request.user,
+                model=self.model,
+                pks=pks,
+                transition=transition,
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, "".join(error.messages))
+            moved = None
+        if moved is not None:
+            label = {"submit": _("上报"), "recognise": _("认定"), "return": _("退回")}[transition]
+            if moved:
+                messages.success(request, _("已{action}{n}条记录。").format(action=label, n=moved))
+            else:
+                messages.warning(request, _("没有可{action}的记录(可能已被他人处理)。").format(action=label))
+        back = request.POST.get("next") or ""
+        if not back.startswith("/") or back.startswith("//"):
+            back = reverse(f"{self.url_base}:list")
+        return HttpResponseRedirect(back)
 
 
 class ObjectDeleteView(ModelViewMixin, View):
