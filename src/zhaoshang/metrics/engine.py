@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from zhaoshang.metrics.indicators import REGISTRY, Basis, Indicator
 from zhaoshang.metrics.periods import Period, percent
@@ -40,18 +40,10 @@ def measure(
     qs = indicator.queryset(period, basis)
     if unit is not None:
         units = [unit]
-    if units is not None:
-        ids = [u if isinstance(u, int) else u.pk for u in units]
-        if indicator.unit_path is None:
-            return ZERO
-        condition = Q(**{f"{indicator.unit_path}__in": ids})
-        if indicator.partner_path:
-            condition |= Q(**{f"{indicator.partner_path}__in": ids})
-            qs = qs.filter(pk__in=qs.filter(condition).values("pk"))
-        else:
-            qs = qs.filter(condition)
-    if region is not None:
-        qs = qs.filter(**{f"{indicator.region_path}__path__startswith": region.path})
+    if units is not None and indicator.unit_path is None:
+        return ZERO
+    qs = _scoped(indicator, qs, units=units)
+    qs = _scoped(indicator, qs, region=region)
     return _aggregate(indicator, qs, period, basis)
 
 
@@ -127,3 +119,28 @@ def figure(
     value = measure(code, period=period, basis=basis, region=region, unit=unit)
     previous = measure(code, period=period.previous_year(), basis=basis, region=region, unit=unit)
     return Figure(REGISTRY[code], period, value, previous, target, period.time_progress(as_of=as_of))
+
+
+def _scoped(indicator: Indicator, qs, *, region=None, units=None):
+    if units is not None:
+        ids = [u if isinstance(u, int) else u.pk for u in units]
+        condition = Q(**{f"{indicator.unit_path}__in": ids})
+        if indicator.partner_path:
+            condition |= Q(**{f"{indicator.partner_path}__in": ids})
+            return qs.filter(pk__in=qs.filter(condition).values("pk"))
+        return qs.filter(condition)
+    if region is not None:
+        return qs.filter(**{f"{indicator.region_path}__path__startswith": region.path})
+    return qs
+
+
+def measure_grouped(
+    code: str, *, period: Period, group_by, basis: str = Basis.RECOGNISED, region=None, units=None
+) -> dict:
+    """The value per group (a field path such as ``"industry__name"`` or an expression such as
+    ``TruncMonth("signed_on")``), in one query: the breakdowns and monthly trends of the dashboard."""
+    indicator = REGISTRY[code]
+    qs = _scoped(indicator, indicator.queryset(period, basis), region=region, units=units)
+    rows = qs.annotate(_group=group_by if not isinstance(group_by, str) else F(group_by)).values("_group")
+    rows = rows.annotate(v=indicator.value(period, basis), n=Count("pk")).order_by()
+    return {row["_group"]: _as_decimal(indicator, row["v"], row["n"]) for row in rows}

@@ -1,0 +1,192 @@
+"""What the cockpit (驾驶舱) shows, for the user's scope: their unit, or their region's subtree.
+
+Every number comes from the metrics engine; the number of queries is fixed whatever the number of
+units (pinned by a test).
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, CharField, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from zhaoshang.core import access
+from zhaoshang.metrics.engine import ZERO, measure, measure_by_unit, measure_grouped, yoy_growth
+from zhaoshang.metrics.indicators import REGISTRY, Basis
+from zhaoshang.metrics.periods import Period
+from zhaoshang.organisation.choices import UNIT_ROLES
+from zhaoshang.organisation.models import Unit
+from zhaoshang.projects.models import Project
+from zhaoshang.targets.models import Target
+
+HEADLINE_CODES = [
+    "signed_projects_100m",
+    "signed_amount_100m_wan",
+    "commenced_projects",
+    "commenced_amount_wan",
+    "funds_wan",
+    "leads",
+    "valuable_leads",
+    "trips",
+]
+STALLED_AFTER_DAYS = 90  # SPEC §4: signed but not commenced for 90 days raises an alert
+
+
+@dataclass
+class Headline:
+    code: str
+    name: str
+    unit: str
+    money: bool
+    value: Decimal
+    previous: Decimal
+    target: Decimal | None
+    link: str
+
+    @property
+    def growth(self):
+        return yoy_growth(self.value, self.previous)
+
+    @property
+    def completion(self):
+        return self.value / self.target if self.target else None
+
+
+def user_scope(user) -> dict:
+    """Keyword arguments for the engine: ``units=[…]`` for unit roles, ``region=…`` otherwise."""
+    if user.is_superuser:
+        return {}
+    if user.role in UNIT_ROLES:
+        return {"units": [user.unit_id]}
+    return {"region": user.scope_region}
+
+
+def _targets(user, year: int, codes: list[str]) -> dict[str, Decimal]:
+    rows = Target.objects.filter(year=year, campaign__isnull=True, indicator__in=codes)
+    if user.role in UNIT_ROLES and not user.is_superuser:
+        rows = rows.filter(unit_id=user.unit_id)
+    else:
+        region = user.scope_region
+        rows = rows.filter(unit__isnull=True)
+        if region is not None:
+            rows = rows.filter(region=region)
+    return dict(rows.values_list("indicator", "value"))
+
+
+def _link(code: str, period: Period, basis: str) -> str:
+    """Where a headline figure drills down to: the list of the records it counts."""
+    status = "&review_status=recognised" if basis == Basis.RECOGNISED else ""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    if code.startswith("signed"):
+        size = "&size=1yi" if code.endswith("100m") or code.endswith("100m_wan") else ""
+        return f"/projects/?signed_from={start}&signed_to={end}{size}{status}"
+    if code.startswith("commenced"):
+        return f"/projects/?commenced_from={start}&commenced_to={end}{status}"
+    if code.startswith("funds"):
+        return f"/funds/?month_from={start}&month_to={end}{status}"
+    if code == "valuable_leads":
+        return f"/leads/?reported_from={start}&reported_to={end}&is_valuable=true{status}"
+    if code == "leads":
+        return f"/leads/?reported_from={start}&reported_to={end}{status}"
+    return f"/activities/?kind=trip&started_from={start}&started_to={end}{status}"
+
+
+def size_band():
+    return Case(
+        When(counted__gte=200000, then=Value(_("20亿元以上"))),
+        When(counted__gte=100000, then=Value(_("10–20亿元"))),
+        When(counted__gte=50000, then=Value(_("5–10亿元"))),
+        When(counted__gte=10000, then=Value(_("1–5亿元"))),
+        default=Value(_("1亿元以下")),
+        output_field=CharField(),
+    )
+
+
+def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) -> dict:
+    scope = user_scope(user)
+    previous = period.previous_year()
+    targets = _targets(user, period.year, HEADLINE_CODES)
+    headlines = []
+    for code in HEADLINE_CODES:
+        indicator = REGISTRY[code]
+        headlines.append(
+            Headline(
+                code,
+                str(indicator.name),
+                str(indicator.unit),
+                indicator.money,
+                measure(code, period=period, basis=basis, **scope),
+                measure(code, period=previous, basis=basis, **scope),
+                targets.get(code),
+                _link(code, period, basis),
+            )
+        )
+    by = {h.code: h for h in headlines}
+
+    # Signed 亿元以上 projects and amount by month, against the previous year.
+    months = (
+        list(range(period.start.month, period.end.month + 1)) if period.start.year == period.end.year else []
+    )
+    trend = {}
+    for code in ("signed_projects_100m", "signed_amount_100m_wan"):
+        for label, p in (("now", period), ("then", previous)):
+            values = measure_grouped(code, period=p, basis=basis, group_by=TruncMonth("signed_on"), **scope)
+            per_month = {key.month: value for key, value in values.items() if key is not None}
+            trend[f"{code}:{label}"] = [float(per_month.get(m, ZERO)) for m in months]
+
+    industries = measure_grouped(
+        "signed_amount_100m_wan", period=period, basis=basis, group_by="industry__name", **scope
+    )
+    bands = measure_grouped("signed_projects", period=period, basis=basis, group_by=size_band(), **scope)
+
+    units = access.unit_choices_for(user, Unit.objects.filter(is_active=True))
+    unit_names = dict(units.values_list("pk", "name"))
+    amounts = measure_by_unit("signed_amount_100m_wan", period=period, basis=basis, unit_ids=list(unit_names))
+    counts = measure_by_unit("signed_projects_100m", period=period, basis=basis, unit_ids=list(unit_names))
+    ranking = sorted(
+        (
+            {
+                "unit_id": pk,
+                "name": unit_names[pk],
+                "count": counts.get(pk, ZERO),
+                "amount": amounts.get(pk, ZERO),
+            }
+            for pk in unit_names
+            if counts.get(pk) or amounts.get(pk)
+        ),
+        key=lambda r: (-r["amount"], -r["count"], r["name"]),
+    )[:10]
+
+    funnel = [
+        (_("招商信息"), by["leads"].value),
+        (_("签约项目"), measure("signed_projects", period=period, basis=basis, **scope)),
+        (_("开工项目"), by["commenced_projects"].value),
+        (_("投产项目"), measure("in_production_projects", period=period, basis=basis, **scope)),
+    ]
+
+    stalled = (
+        access.restrict(Project.objects.all(), user)
+        .filter(
+            stage="signed",
+            commenced_on__isnull=True,
+            signed_on__lte=today - datetime.timedelta(days=STALLED_AFTER_DAYS),
+        )
+        .select_related("introducing_unit")
+        .order_by("signed_on")[:8]
+    )
+
+    return {
+        "headlines": headlines,
+        "trend": {"months": [f"{m}月" for m in months], **trend},
+        "industries": [
+            {"name": name or _("未分类"), "value": float(v / 10000)}
+            for name, v in sorted(industries.items(), key=lambda kv: -kv[1])
+        ],
+        "bands": [{"name": name, "value": float(v)} for name, v in bands.items()],
+        "ranking": ranking,
+        "funnel": [{"name": str(name), "value": float(v)} for name, v in funnel],
+        "stalled": list(stalled),
+        "stalled_days": STALLED_AFTER_DAYS,
+    }
