@@ -153,7 +153,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/echarts", _NODE / "echarts" / "dist"),
 ]
-STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
+STATICFILES_DIRS = [PACKAGE_DIR / "static"] + [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root: attachments are served through a view
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -181,7 +181,7 @@ def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) ->
         "headlines": headlines,
         "trend": {"months": [f"{m}月" for m in months], **trend},
         "industries": [
-            {"name": name or _("未分类"), "value": float(v / 10000)}
+            {"name": name or _("其他"), "value": float(v / 10000)}
             for name, v in sorted(industries.items(), key=lambda kv: -kv[1])
         ],
         "bands": [{"name": name, "value": float(v)} for name, v in bands.items()],

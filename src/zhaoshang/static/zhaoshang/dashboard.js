@@ -50,7 +50,7 @@
   if (funnel) {
     make("chart-funnel", {
       tooltip: { trigger: "item", formatter: "{b}: {c}" },
-      series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", data: funnel, label: { formatter: "{b} {c}" },
+      series: [{ type: "funnel", sort: "none", left: "4%", width: "62%", data: funnel, label: { formatter: "{b} {c}" },
                  itemStyle: { borderColor: "#fff" }, color: ["#fca5a5", "#f87171", "#dc2626", "#991b1b"] }]
     });
   }
