@@ -131,7 +131,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese first: the interface is zh-hans whatever the browser asks for. All text goes through
+# gettext, so an English locale can be added here (with its catalogue) when one is wanted.
+LANGUAGES = [("zh-hans", "简体中文")]
+FORMAT_MODULE_PATH = ["zhaoshang.formats"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -153,7 +156,9 @@ STATICFILES_DIRS = [
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/echarts", _NODE / "echarts" / "dist"),
 ]
-STATICFILES_DIRS = [PACKAGE_DIR / "static"] + [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
+STATICFILES_DIRS = [PACKAGE_DIR / "static"] + [
+    (prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()
+]
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root: attachments are served through a view
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

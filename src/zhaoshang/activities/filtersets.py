@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.activities.choices import ActivityKind
 from zhaoshang.activities.models import Activity
-from zhaoshang.core.filtersets import DateFromFilter, DateToFilter, SearchFilterSet, review_status_filter
+from zhaoshang.core.filtersets import (
+    DateFromFilter,
+    DateToFilter,
+    SearchFilterSet,
+    review_status_filter,
+    yes_no_filter,
+)
 from zhaoshang.organisation.models import Unit
 
 
@@ -17,7 +23,7 @@ class ActivityFilterSet(SearchFilterSet):
     )
     started_from = DateFromFilter("started_on", _("开始日期从"))
     started_to = DateToFilter("started_on", _("开始日期至"))
-    out_of_province = django_filters.BooleanFilter(label=_("出省"))
+    out_of_province = yes_no_filter(_("出省"))
     review_status = review_status_filter()
 
     class Meta:

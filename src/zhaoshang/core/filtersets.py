@@ -32,6 +32,14 @@ class SearchFilterSet(django_filters.FilterSet):
                 widget.input_type = "date"
 
 
+def yes_no_filter(label, **kwargs):
+    """A 是/否 filter that reads "全部" when unset (django-filter's default says "未知")."""
+    from django import forms
+
+    widget = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
+    return django_filters.BooleanFilter(label=label, widget=widget, **kwargs)
+
+
 def review_status_filter():
     return django_filters.ChoiceFilter(
         field_name="review_status", choices=ReviewStatus.choices, label=_("审核状态"), empty_label=_("全部")

@@ -35,6 +35,12 @@ class StatusColumn(tables.Column):
 
 
 class RecordTable(tables.Table):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for bound in self.columns:
+            if isinstance(bound.column, tables.DateColumn):
+                bound.column.attrs = {**bound.column.attrs, "td": {"class": "text-nowrap"}}
+
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle mb-0"}
         empty_text = _("没有记录。")

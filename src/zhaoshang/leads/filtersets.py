@@ -1,7 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core.filtersets import DateFromFilter, DateToFilter, SearchFilterSet, review_status_filter
+from zhaoshang.core.filtersets import (
+    DateFromFilter,
+    DateToFilter,
+    SearchFilterSet,
+    review_status_filter,
+    yes_no_filter,
+)
 from zhaoshang.leads.choices import LeadStatus
 from zhaoshang.leads.models import Lead
 from zhaoshang.organisation.models import Industry, Unit
@@ -17,7 +23,7 @@ class LeadFilterSet(SearchFilterSet):
     industry = django_filters.ModelChoiceFilter(
         queryset=Industry.objects.all(), label=_("所属产业"), empty_label=_("全部")
     )
-    is_valuable = django_filters.BooleanFilter(label=_("有价值"))
+    is_valuable = yes_no_filter(_("有价值"))
     status = django_filters.ChoiceFilter(
         choices=LeadStatus.choices, label=_("跟进状态"), empty_label=_("全部")
     )

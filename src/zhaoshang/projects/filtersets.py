@@ -2,7 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core.filtersets import DateFromFilter, DateToFilter, SearchFilterSet, review_status_filter
+from zhaoshang.core.filtersets import (
+    DateFromFilter,
+    DateToFilter,
+    SearchFilterSet,
+    review_status_filter,
+    yes_no_filter,
+)
 from zhaoshang.organisation.models import Industry, Unit
 from zhaoshang.projects.choices import ProjectKind, Stage, Verdict
 from zhaoshang.projects.models import FundsRecord, PreReviewMeeting, Project
@@ -28,7 +34,7 @@ _BAND_BOUNDS = {
 
 class ProjectFilterSet(SearchFilterSet):
     search_fields = ("name", "investor__name", "investor__credit_code", "note")
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("项目阶段"))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("项目阶段"), empty_label=_("全部"))
     introducing_unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.all(), label=_("引进单位"), empty_label=_("全部")
     )
@@ -45,17 +51,13 @@ class ProjectFilterSet(SearchFilterSet):
     signed_to = DateToFilter("signed_on", _("签约日期至"))
     commenced_from = DateFromFilter("commenced_on", _("开工日期从"))
     commenced_to = DateToFilter("commenced_on", _("开工日期至"))
-    is_major = django_filters.BooleanFilter(label=_("重大项目"))
-    is_leading_industry = django_filters.BooleanFilter(label=_("主导产业"))
+    is_major = yes_no_filter(_("重大项目"))
+    is_leading_industry = yes_no_filter(_("主导产业"))
     review_status = review_status_filter()
 
     class Meta:
         model = Project
         fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["stage"].widget.attrs["size"] = 1
 
     def filter_size(self, queryset, name, value):
         low, high = _BAND_BOUNDS[value]
