@@ -5,7 +5,9 @@ Every view goes through ``core.access``: lists are ``restrict``-ed, objects come
 go through the area's services, which audit in the same transaction.
 """
 
+import datetime
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +18,7 @@ from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
@@ -23,6 +26,7 @@ from django_tables2 import CheckBoxColumn, SingleTableMixin
 
 from zhaoshang.audit.models import AuditEntry
 from zhaoshang.core import access
+from zhaoshang.core.formatting import plain
 from zhaoshang.core.models import Attachment
 from zhaoshang.core.services import StaleEdit, record_delete
 from zhaoshang.core.workflow import TRANSITIONS, allowed_transitions, record_transition
@@ -278,6 +282,10 @@ def display_value(obj: models.Model, field: models.Field) -> Any:
         return {True: _("是"), False: _("否"), None: _("未判定")}[value]
     if value is None or value == "":
         return "—"
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     return value
 
 
