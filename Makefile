@@ -6,7 +6,7 @@ ZS := $(BIN)/zhaoshang
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv assets demo lint check migrations-check pytest bench clean
+.PHONY: run test setup venv assets demo lint check migrations-check pytest bench clean system-deps
 
 run: setup demo
 	@echo ""
@@ -46,8 +46,21 @@ check: setup
 migrations-check: $(VENV)/.installed
 	$(ZS) makemigrations --check --dry-run
 
-pytest: setup
+pytest: setup system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Debian's Chromium (browser tests) and free CJK fonts (PDF reports). Installed when missing and we
+# are root with apt-get; otherwise the browser tests skip with a message saying so.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing$$missing"; \
+	    (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null) \
+	      || echo "warning: could not install$$missing (browser tests will be skipped)"; \
+	  else echo "note:$$missing not installed and not root: browser tests will be skipped"; fi; \
+	fi
 
 test: lint check migrations-check pytest
 
