@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhaoshang.metrics",
     "zhaoshang.assessment",
     "zhaoshang.exchange",
+    "zhaoshang.reports",
     "zhaoshang.dashboard",
     "zhaoshang.demo",
 ]

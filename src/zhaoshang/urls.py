@@ -15,6 +15,7 @@ urlpatterns = [
     path("metrics/", include("zhaoshang.metrics.urls")),
     path("assessments/", include("zhaoshang.assessment.urls")),
     path("exchange/", include("zhaoshang.exchange.urls")),
+    path("reports/", include("zhaoshang.reports.urls")),
     path("", include("zhaoshang.core.urls")),
     path("", include("zhaoshang.dashboard.urls")),
 ]
