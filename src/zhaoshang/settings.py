@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhaoshang.assessment",
     "zhaoshang.exchange",
     "zhaoshang.reports",
+    "zhaoshang.supervision",
     "zhaoshang.dashboard",
     "zhaoshang.demo",
 ]
