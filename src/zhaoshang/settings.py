@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhaoshang.exchange",
     "zhaoshang.reports",
     "zhaoshang.supervision",
+    "zhaoshang.security",
     "zhaoshang.dashboard",
     "zhaoshang.demo",
 ]
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoshang.audit.middleware.AuditContextMiddleware",
+    "zhaoshang.security.middleware.AccountPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"
@@ -125,11 +127,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# 等保 2.0 level 3: Argon2 hashing; at least 8 characters of 3 of the 4 classes, not containing the
+# username, none of the last five (zhaoshang.security.validators).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "zhaoshang.security.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "zhaoshang.security.validators.CharacterClassesValidator"},
+    {"NAME": "zhaoshang.security.validators.NotContainingUsernameValidator"},
+    {"NAME": "zhaoshang.security.validators.HistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -204,4 +213,7 @@ ZHAOSHANG = {
     "HOME_REGION_CODE": os.environ.get("ZHAOSHANG_HOME_REGION", ""),
     "SHARE_DECIMALS": int(os.environ.get("ZHAOSHANG_SHARE_DECIMALS", "1")),
     "DEPLOYMENT_NAME": os.environ.get("ZHAOSHANG_DEPLOYMENT_NAME", "招商引资工作平台"),
+    # Production always enforces the first-login password change and the administrators' second
+    # factor; outside production the demo accounts may skip them (SPEC §5).
+    "ENFORCE_ACCOUNT_POLICY": PRODUCTION or os.environ.get("ZHAOSHANG_ENFORCE_ACCOUNT_POLICY") == "1",
 }

@@ -1,10 +1,13 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from zhaoshang.security import views as security_views
+
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", security_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", security_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", security_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/otp/", security_views.second_factor, name="second_factor"),
     path("admin/", admin.site.urls),
     path("projects/", include("zhaoshang.projects.urls")),
     path("funds/", include("zhaoshang.projects.urls_funds")),

@@ -76,7 +76,7 @@ def audit_record(
 ) -> AuditEntry:
     """Append one row to the hash-chained audit trail."""
     actor = current_actor()
-    if user is None and actor and actor.user_id:
+    if user is None and actor and (actor.user_id or actor.username):
         user_id, username = actor.user_id, actor.username
     elif user is not None:
         user_id, username = user.pk, user.get_username()
