@@ -176,3 +176,13 @@ def test_demo_policy_can_be_skipped_outside_production(settings, reporter):
     client = Client()
     login(client, "chuandian", GOOD)
     assert client.get("/projects/").status_code == 200
+
+
+def test_only_the_auditor_reads_the_audit_log(units, make_user, client_as, settings):
+    settings.ZHAOSHANG = {**settings.ZHAOSHANG, "ENFORCE_ACCOUNT_POLICY": False}
+    auditor = make_user(Role.AUDITOR)
+    page = client_as(auditor).get("/audit/?action=login_failed")
+    assert page.status_code == 200
+    for role in (Role.SYSADMIN, Role.SECADMIN, Role.BUREAU, Role.LEADER):
+        who = make_user(role, region=units.chuandian.region if role in (Role.BUREAU, Role.LEADER) else None)
+        assert client_as(who).get("/audit/").status_code == 404

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/password/", security_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/otp/", security_views.second_factor, name="second_factor"),
     path("admin/", admin.site.urls),
+    path("audit/", include("zhaoshang.audit.urls")),
     path("projects/", include("zhaoshang.projects.urls")),
     path("funds/", include("zhaoshang.projects.urls_funds")),
     path("prereviews/", include("zhaoshang.projects.urls_prereviews")),
