@@ -186,3 +186,14 @@ def test_only_the_auditor_reads_the_audit_log(units, make_user, client_as, setti
     for role in (Role.SYSADMIN, Role.SECADMIN, Role.BUREAU, Role.LEADER):
         who = make_user(role, region=units.chuandian.region if role in (Role.BUREAU, Role.LEADER) else None)
         assert client_as(who).get("/audit/").status_code == 404
+
+
+def test_security_headers_on_every_page(reporter, client):
+    response = client.get("/accounts/login/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    page = response.content.decode()
+    assert "<script>" not in page and "onclick=" not in page  # nothing the policy would block

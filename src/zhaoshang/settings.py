@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoshang.audit.middleware.AuditContextMiddleware",
     "zhaoshang.security.middleware.AccountPolicyMiddleware",
+    "zhaoshang.security.headers.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"

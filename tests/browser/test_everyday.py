@@ -25,6 +25,10 @@ def people(units, region_tree, make_user):
 def test_reporter_creates_a_project_and_bureau_sees_it(live_server, page, shot, login, people, units):
     today = timezone.localdate()
     base = live_server.url
+    console_errors = []
+    page.on(
+        "console", lambda message: console_errors.append(message.text) if message.type == "error" else None
+    )
     login("reporter")
     page.goto(f"{base}/projects/add/")
     page.fill("#id_name", "荆州智能终端产业园项目")
@@ -64,6 +68,9 @@ def test_reporter_creates_a_project_and_bureau_sees_it(live_server, page, shot, 
     page.goto(f"{base}/")
     kpi = page.locator(".zs-kpi").first.inner_text()
     assert "1个" in kpi.replace("\n", "")
+    # Charts draw under the strict Content-Security-Policy (no inline script, no CDN).
+    page.wait_for_selector("#chart-trend svg")
+    assert not [m for m in console_errors if "Content Security Policy" in m]
     shot("dashboard", full_page=True)
 
     # Drill down: the headline figure links to the records it counts.

@@ -6,3 +6,7 @@ document.addEventListener("change", function (event) {
     });
   }
 });
+// Print buttons (no inline handlers: the Content-Security-Policy forbids inline script).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});
