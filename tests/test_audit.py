@@ -1,6 +1,7 @@
 """The audit trail: a hash chain that finds an edited or deleted row, and the generic writes of
 core/services.py that record before/after, refuse stale edits and delete softly."""
 
+import datetime
 import io
 import json
 
@@ -243,3 +244,62 @@ def test_a_save_that_changes_nothing_writes_no_audit_row(reporter):
     lead = LeadFactory(unit=reporter.unit)
     record_update(user=reporter, instance=lead, read_version=lead.version)
     assert not AuditEntry.objects.filter(action=AuditAction.UPDATE).exists()
+
+
+# --------------------------------------------------------------------------- retention and purge
+
+
+def _rows(n, days_ago):
+    from django.utils import timezone as tz
+
+    from zhaoshang.audit.services import audit_record
+
+    entries = [audit_record(action=AuditAction.LOGIN, object_repr=f"row{i}") for i in range(n)]
+    AuditEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+        at=tz.now() - datetime.timedelta(days=days_ago)
+    )
+    return entries
+
+
+def _rehash_all():
+    """Re-seal the chain after the test moved timestamps (the fixture's own 'tampering')."""
+    from zhaoshang.audit.models import AuditChainState
+    from zhaoshang.audit.services import _digest
+
+    prev = ""
+    for entry in AuditEntry.objects.order_by("id"):
+        entry.prev_hash = prev
+        entry.hash = _digest(entry)
+        entry.save(update_fields=["prev_hash", "hash"])
+        prev = entry.hash
+    AuditChainState.objects.update_or_create(pk=1, defaults={"head_id": entry.pk, "head_hash": entry.hash})
+
+
+def test_purge_keeps_180_days_and_the_chain_still_verifies(db):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone as tz
+
+    from zhaoshang.audit.services import audit_purge, audit_verify
+
+    old = _rows(3, days_ago=400)
+    young = _rows(2, days_ago=100)
+    _rehash_all()
+    with pytest.raises(ValidationError, match="至少保存180天"):
+        audit_purge(before=tz.localdate() - datetime.timedelta(days=100))
+    assert audit_purge(before=tz.localdate() - datetime.timedelta(days=200)) == 3
+    remaining = set(AuditEntry.objects.values_list("pk", flat=True))
+    assert not remaining & {e.pk for e in old}
+    assert {e.pk for e in young} <= remaining
+    assert audit_verify() is None
+
+
+def test_deleting_the_newest_rows_is_found(db):
+    from zhaoshang.audit.services import ChainBroken, audit_record, audit_verify
+
+    for i in range(3):
+        audit_record(action=AuditAction.LOGIN, object_repr=f"r{i}")
+    AuditEntry.objects.filter(pk=AuditEntry.objects.order_by("-id").first().pk).delete()
+    with pytest.raises(ChainBroken):
+        audit_verify()
+    code, _out, err = run_verify()
+    assert code == 1 and "被删除" in err

@@ -59,3 +59,22 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class AuditChainState(models.Model):
+    """The chain's two ends, kept apart from the rows: the hash of the last purged row (where the
+    remaining chain starts) and the id and hash of the newest row (so deleting the newest rows is
+    found too). One row, id 1."""
+
+    anchor_hash = models.CharField(max_length=64, blank=True)
+    purged_through_id = models.BigIntegerField(default=0)
+    purged_count = models.BigIntegerField(default=0)
+    head_id = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链状态")
+        verbose_name_plural = _("审计链状态")
+
+    def __str__(self) -> str:
+        return f"#{self.head_id}"

@@ -11,7 +11,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from zhaoshang.audit.context import current_actor
-from zhaoshang.audit.models import AuditAction, AuditEntry
+from zhaoshang.audit.models import AuditAction, AuditChainState, AuditEntry
 
 _CHAIN_LOCK_KEY = 0x5A4853  # advisory lock id on PostgreSQL ("ZHS")
 
@@ -103,17 +103,75 @@ def audit_record(
         )
         entry.hash = _digest(entry)
         entry.save()
+        AuditChainState.objects.update_or_create(
+            pk=1, defaults={"head_id": entry.pk, "head_hash": entry.hash}
+        )
     return entry
 
 
+class ChainBroken(Exception):
+    """The newest rows of the chain are missing (the recorded head is gone)."""
+
+
 def audit_verify() -> AuditEntry | None:
-    """The first row whose hash does not match its content or its predecessor, or None."""
-    prev = ""
+    """The first row whose hash does not match its content or its predecessor, or None.
+
+    The chain starts at the anchor left by the last purge; deleting the newest rows is found by
+    comparing with the recorded head (raises ``ChainBroken``).
+    """
+    state = AuditChainState.objects.filter(pk=1).first()
+    prev = state.anchor_hash if state else ""
+    last = None
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         if entry.prev_hash != prev or entry.hash != _digest(entry):
             return entry
         prev = entry.hash
+        last = entry
+    if state and state.head_id and (last is None or (last.pk, last.hash) != (state.head_id, state.head_hash)):
+        raise ChainBroken(state.head_id)
     return None
+
+
+RETENTION = datetime.timedelta(days=180)
+
+
+def audit_purge(*, before: datetime.date, user=None) -> int:
+    """Delete the oldest rows written before ``before``, never any younger than 180 days
+    (等保 2.0: 审计记录保存不少于6个月). The hash of the last purged row becomes the chain's anchor."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    limit = timezone.localdate() - RETENTION
+    if before > limit:
+        raise ValidationError(_("审计日志至少保存180天,只能清理{d}之前的记录。").format(d=limit.isoformat()))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        cutoff = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
+        # Only a prefix of the chain can go: the rows up to the first one that is young enough.
+        first_kept = (
+            AuditEntry.objects.filter(at__gte=cutoff).order_by("id").values_list("id", flat=True).first()
+        )
+        doomed = (
+            AuditEntry.objects.all() if first_kept is None else AuditEntry.objects.filter(id__lt=first_kept)
+        )
+        last = doomed.order_by("-id").first()
+        if last is None:
+            return 0
+        count = doomed.count()
+        state, _created = AuditChainState.objects.get_or_create(pk=1)
+        state.anchor_hash, state.purged_through_id = last.hash, last.pk
+        state.purged_count += count
+        state.save()
+        doomed.delete()
+    audit_record(
+        action=AuditAction.DELETE,
+        user=user,
+        object_repr=_("清理审计日志{n}条(至编号{id})").format(n=count, id=last.pk),
+        after={"before": before.isoformat(), "count": count},
+    )
+    return count
 
 
 __all__ = ["AuditAction", "audit_record", "audit_verify", "snapshot"]
