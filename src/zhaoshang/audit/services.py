@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zhaoshang.audit.context import current_actor
 from zhaoshang.audit.models import AuditAction, AuditChainState, AuditEntry
+from zhaoshang.core.fields import mask
 
 _CHAIN_LOCK_KEY = 0x5A4853  # advisory lock id on PostgreSQL ("ZHS")
 
@@ -34,7 +35,10 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     for field in obj._meta.concrete_fields:
         if field.name in ("created_at", "updated_at"):
             continue
-        data[field.name] = _plain(field.value_from_object(obj))
+        value = field.value_from_object(obj)
+        if getattr(field, "personal", False) and value:
+            value = mask(value)  # personal data never enters the audit trail in clear
+        data[field.name] = _plain(value)
     if obj.pk:
         for field in obj._meta.many_to_many:
             data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))

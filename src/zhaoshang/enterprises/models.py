@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.access import DELETE, Scope, register_scope
+from zhaoshang.core.fields import EncryptedCharField
 from zhaoshang.core.models import ActiveQuerySet, TimeStamped
 from zhaoshang.enterprises.choices import EnterpriseTag
 from zhaoshang.enterprises.validators import validate_credit_code
@@ -69,7 +70,7 @@ class Contact(models.Model):
     )
     name = models.CharField(_("联系人"), max_length=40)
     title = models.CharField(_("职务"), max_length=40, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("联系人")

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.core.fields import EncryptedCharField
 from zhaoshang.organisation.choices import IndustryKind, RegionLevel, Role, UnitKind
 
 
@@ -148,7 +149,7 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机号码"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("用户")
