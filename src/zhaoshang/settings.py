@@ -213,6 +213,7 @@ LOGGING = {
 ZHAOSHANG = {
     "HOME_REGION_CODE": os.environ.get("ZHAOSHANG_HOME_REGION", ""),
     "SHARE_DECIMALS": int(os.environ.get("ZHAOSHANG_SHARE_DECIMALS", "1")),
+    "PRODUCTION": PRODUCTION,
     "DEPLOYMENT_NAME": os.environ.get("ZHAOSHANG_DEPLOYMENT_NAME", "招商引资工作平台"),
     # Production always enforces the first-login password change and the administrators' second
     # factor; outside production the demo accounts may skip them (SPEC §5).

@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.organisation.choices import Role
 from zhaoshang.organisation.models import AssessmentGroup, Industry, Region, Unit, User
+from zhaoshang.organisation.roles import apply_role_privileges, readonly_user_fields
 
 admin.site.site_header = _("招商引资工作平台 · 系统配置")
 admin.site.site_title = _("招商引资工作平台")
@@ -54,6 +56,39 @@ class UserAdmin(DjangoUserAdmin):
         (_("角色与范围"), {"fields": ("role", "unit", "region")}),
     )
     autocomplete_fields = ["unit", "region"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        fields = [f for fieldset in self.get_fieldsets(request, obj) for f in fieldset[1]["fields"]]
+        return readonly_user_fields(request.user, fields)
+
+    def has_add_permission(self, request):
+        # The security administrator grants roles but does not create accounts.
+        return super().has_add_permission(request) and request.user.role != Role.SECADMIN
+
+    def save_model(self, request, obj, form, change):
+        """Admin saves go through the audit trail like every other change, and refresh the role's
+        admin access."""
+        from zhaoshang.audit.models import AuditAction
+        from zhaoshang.audit.services import audit_record, snapshot
+
+        secret = {"password"}
+        before = (
+            {k: v for k, v in snapshot(type(obj).objects.get(pk=obj.pk)).items() if k not in secret}
+            if change
+            else None
+        )
+        super().save_model(request, obj, form, change)
+        after = {k: v for k, v in snapshot(obj).items() if k not in secret}
+        audit_record(
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            before=before,
+            after=after,
+            user=request.user,
+        )
+        apply_role_privileges(obj)
 
     @admin.display(description=_("姓名"))
     def get_full_name(self, obj):
