@@ -124,7 +124,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ZHAOSHANG_TEST_DB") or None}
+    # Tests use a file, not shared-cache memory: concurrency then behaves as in production (WAL,
+    # writers queue on the busy timeout) instead of failing with "table is locked".
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("ZHAOSHANG_TEST_DB") or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
