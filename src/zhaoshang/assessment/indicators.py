@@ -1,0 +1,71 @@
+"""Indicators the assessment needs that the metrics registry does not define (yet).
+
+They are registered into ``metrics.indicators.REGISTRY`` with the registry's own ``register`` so that
+the engine measures them like any other (one query per indicator) and the 口径 page lists them. A
+code the registry already holds is left alone: when the metrics module defines it, its rule wins.
+"""
+
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.assessment.choices import FindingKind
+from zhaoshang.metrics.indicators import REGISTRY, Indicator, register
+from zhaoshang.projects.choices import Stage
+
+
+def _overdue_start(qs):
+    # Signed, not withdrawn, and not commenced by the agreed date (never, or later).
+    return (
+        qs.filter(signed_on__isnull=False)
+        .exclude(stage=Stage.WITHDRAWN)
+        .filter(Q(commenced_on__isnull=True) | Q(commenced_on__gt=F("agreed_start_on")))
+    )
+
+
+EXTRA_INDICATORS = [
+    Indicator(
+        "overdue_start_projects",
+        _("逾期未开工项目"),
+        _("个"),
+        model="projects.Project",
+        date_field="agreed_start_on",
+        unit_path="introducing_unit",
+        region_path="region",
+        refine=_overdue_start,
+        aliases=("未按期开工项目",),
+        definition=_(
+            "约定开工日期在期间内、到约定日期未开工(至今未开工或开工晚于约定日期)的已签约项目,"
+            "退库项目不计;终止的项目仍计入(未履约)。"
+        ),
+    ),
+    Indicator(
+        "falsified_projects",
+        _("弄虚作假项目"),
+        _("个"),
+        model="assessment.Finding",
+        date_field="found_on",
+        unit_path="unit",
+        region_path="unit__region",
+        basis_aware=False,
+        refine=lambda qs: qs.filter(kind=FindingKind.FALSIFIED),
+        definition=_("局核查认定的虚报、编造、重复报送项目,按认定日期计入期间。"),
+    ),
+    Indicator(
+        "veto_findings",
+        _("一票否决事项"),
+        _("项"),
+        model="assessment.Finding",
+        date_field="found_on",
+        unit_path="unit",
+        region_path="unit__region",
+        basis_aware=False,
+        refine=lambda qs: qs.filter(kind=FindingKind.VETO),
+        definition=_("局认定的其他一票否决事项,按认定日期计入期间。"),
+    ),
+]
+
+
+def register_extra_indicators() -> None:
+    for indicator in EXTRA_INDICATORS:
+        if indicator.code not in REGISTRY:
+            register(indicator)

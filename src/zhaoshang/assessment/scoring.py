@@ -1,0 +1,127 @@
+"""The arithmetic of an assessment, on plain values (no database): points per item, ranks with ties.
+
+Scores are computed on exact fractions and rounded half-up to two decimals once per item, so that
+the item lines of a unit add up exactly to its total (SPEC §3: all rounding half-up on exact
+decimals).
+"""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from zhaoshang.assessment.choices import ItemKind, ScoringRule, VetoRule
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+
+def half_up(value: Fraction, places: int = 2) -> Decimal:
+    """An exact fraction rounded half-up (away from zero) to ``places`` decimals."""
+    scale = 10**places
+    whole = int(abs(value) * scale + Fraction(1, 2))
+    result = (Decimal(whole) / Decimal(scale)).quantize(Decimal(1).scaleb(-places))
+    return -result if value < 0 else result
+
+
+def exact_progress(time_progress: Decimal) -> Fraction:
+    """序时进度 as the exact fraction it stands for (7/12, 212/365): ``Period.time_progress`` divides
+    in ``Decimal`` and so rounds at 28 digits; every such fraction has a denominator of at most 366."""
+    return Fraction(time_progress).limit_denominator(1000)
+
+
+def competition_ranks(keys: Sequence[Any]) -> list[int]:
+    """Standard competition ranking of ``keys`` (smaller is better): equal keys share a rank and the
+    next rank is skipped — 1, 2, 2, 4 (SPEC §3)."""
+    order = sorted(range(len(keys)), key=lambda i: keys[i])
+    ranks = [0] * len(keys)
+    for position, index in enumerate(order):
+        if position and keys[index] == keys[order[position - 1]]:
+            ranks[index] = ranks[order[position - 1]]
+        else:
+            ranks[index] = position + 1
+    return ranks
+
+
+def _text(value: Decimal | Fraction | None, places: int = 6) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Fraction):
+        value = half_up(value, places)
+    return format(value.normalize(), "f")
+
+
+def score_item(
+    item,
+    *,
+    value: Decimal,
+    target: Decimal | None,
+    progress: Fraction,
+    rank: int | None,
+    year_end: bool,
+) -> dict[str, Any]:
+    """One item for one unit: its points and everything needed to explain them.
+
+    ``item`` is a ``SchemeItem`` (or anything with its fields); ``rank`` is the unit's place on this
+    item's value (for 按名次计分); ``year_end`` whether the period ends on 31 December (for the
+    "年度未完成目标" veto).
+    """
+    entry: dict[str, Any] = {
+        "item": item.pk,
+        "name": item.display_name,
+        "code": item.indicator,
+        "kind": item.kind,
+        "rule": item.rule,
+        "value": _text(value),
+        "target": _text(target) if target is not None else None,
+        "completion": None,
+        "time_progress": _text(progress),
+        "ratio": None,
+        "capped": False,
+        "rank": None,
+        "weight": _text(item.weight) if item.weight is not None else None,
+        "cap": _text(item.cap) if item.cap is not None else None,
+        "step": _text(item.step) if item.step is not None else None,
+        "per_item": _text(item.points_per_item) if item.points_per_item is not None else None,
+        "no_target": False,
+        "veto": False,
+    }
+    points = Fraction(0)
+    if item.rule == ScoringRule.COMPLETION:
+        # 分值 × min(完成率 ÷ 序时进度, 封顶系数); no target (or a zero one): no points.
+        if target is None or target == 0:
+            entry["no_target"] = True
+        else:
+            completion = Fraction(value) / Fraction(target)
+            ratio = completion / progress if progress else Fraction(item.cap or 1)
+            used = ratio
+            if item.cap is not None and ratio > Fraction(item.cap):
+                used = Fraction(item.cap)
+                entry["capped"] = True
+            points = Fraction(item.weight) * used
+            entry["completion"] = _text(completion)
+            entry["ratio"] = _text(ratio)
+    elif item.rule == ScoringRule.RANK_POINTS:
+        # First place the full 分值, each place below 每降一名扣分 less, never below 0; nothing done: 0.
+        entry["rank"] = rank
+        if value > 0 and rank is not None:
+            points = max(Fraction(item.weight) - Fraction(item.step) * (rank - 1), Fraction(0))
+    elif item.rule == ScoringRule.PER_ITEM:
+        # 每个分值 × 完成值, at most 分值 when one is set.
+        points = Fraction(item.points_per_item) * Fraction(value)
+        if item.weight is not None and points > Fraction(item.weight):
+            points = Fraction(item.weight)
+            entry["capped"] = True
+    if item.kind == ItemKind.DEDUCTION:
+        points = -points
+    entry["points"] = _text(half_up(points))
+    if item.veto == VetoRule.OCCURRED:
+        entry["veto"] = value >= 1
+    elif item.veto == VetoRule.TARGET_MISSED:
+        entry["veto"] = bool(year_end and target and value < target)
+    return entry
+
+
+def total(entries: Sequence[dict[str, Any]]) -> Decimal:
+    """A unit's score: the sum of its item points (each already rounded), so the lines add up."""
+    return sum((Decimal(e["points"]) for e in entries), ZERO).quantize(CENT)

@@ -1,0 +1,155 @@
+"""Assessment pages: the list of results (/assessments/), one result explained (/assessments/<id>/),
+and the bureau's buttons to compute, recompute and publish. Thin: parse, check access, call a
+service or a selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from zhaoshang.assessment import selectors, services
+from zhaoshang.assessment.choices import PeriodKind
+from zhaoshang.assessment.filtersets import FindingFilterSet
+from zhaoshang.assessment.forms import FindingForm, RunForm
+from zhaoshang.assessment.models import Finding, Run
+from zhaoshang.assessment.tables import FindingTable
+from zhaoshang.core import access
+from zhaoshang.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+
+
+@login_required
+def run_list(request):
+    runs = selectors.runs_visible(request.user).order_by(
+        "-ends_on", "-period_starts_on", "period_code", "basis", "scheme__assessment_group__order", "pk"
+    )
+    page = Paginator(runs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessment/run_list.html",
+        {
+            "page": page,
+            "form": RunForm(),
+            "can_run": access.can(request.user, access.ADD, Run),
+            "can_findings": access.can(request.user, access.VIEW, Finding),
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_create(request):
+    """计算: every scheme of the period's year that runs on its kind and that the user may run."""
+    if not access.can(request.user, access.ADD, Run):
+        raise PermissionDenied(_("只有招商局可以计算和发布考核结果。"))
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "".join(errors))
+        return redirect("assessment:list")
+    period, basis = form.cleaned_data["period"], form.cleaned_data["basis"]
+    schemes = [
+        s for s in selectors.schemes_runnable(request.user, year=period.year) if s.runs_on(period.kind)
+    ]
+    if not schemes:
+        messages.error(
+            request,
+            _("{year}年没有适用于{kind}的考核办法。").format(
+                year=period.year, kind=PeriodKind(period.kind).label
+            ),
+        )
+        return redirect("assessment:list")
+    done = []
+    for scheme in schemes:
+        try:
+            done.append(services.assessment_run(user=request.user, scheme=scheme, period=period, basis=basis))
+        except ValidationError as error:
+            messages.warning(request, "".join(error.messages))
+    if not done:
+        return redirect("assessment:list")
+    messages.success(
+        request,
+        _("已计算{period}考核结果{n}个(草稿,核对后发布)。").format(period=period.period.label, n=len(done)),
+    )
+    return redirect(done[0].get_absolute_url())
+
+
+@login_required
+def run_detail(request, pk):
+    run = selectors.run_for(request.user, pk)
+    lines = selectors.run_lines(run)
+    may_change = access.restrict(Run.objects.filter(pk=run.pk), request.user, access.CHANGE).exists()
+    return render(
+        request,
+        "assessment/run_detail.html",
+        {
+            "run": run,
+            "lines": lines,
+            "columns": [e.name for e in lines[0].entries] if lines else [],
+            "leaderboard": [
+                (view, selectors.signing_link(run, view.line)) for view in selectors.leaderboard(lines)
+            ],
+            "siblings": selectors.sibling_runs(run, request.user),
+            "may_change": may_change and not run.is_published,
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_recompute(request, pk):
+    run = selectors.run_for(request.user, pk, access.CHANGE)
+    try:
+        run = services.assessment_run(
+            user=request.user, scheme=run.scheme, period=run.period_code, basis=run.basis
+        )
+        messages.success(request, _("已重新计算“{run}”。").format(run=run))
+    except ValidationError as error:
+        messages.error(request, "".join(error.messages))
+    return redirect(run.get_absolute_url())
+
+
+@login_required
+@require_POST
+def run_publish(request, pk):
+    run = selectors.run_for(request.user, pk, access.CHANGE)
+    try:
+        run = services.assessment_publish(user=request.user, run=run)
+        messages.success(request, _("已发布“{run}”,结果已冻结,此后数据修改不再影响该结果。").format(run=run))
+    except ValidationError as error:
+        messages.error(request, "".join(error.messages))
+    return redirect(run.get_absolute_url())
+
+
+# --- 核查问题 (findings): the bureau's record of falsified projects and other vetoed matters ---------
+
+
+class FindingMixin:
+    model = Finding
+    url_base = "assessment:findings"
+
+    def base_queryset(self):
+        return Finding.objects.select_related("unit", "project", "created_by")
+
+
+class FindingListView(FindingMixin, ObjectListView):
+    filterset_class = FindingFilterSet
+    table_class = FindingTable
+    empty_hint = gettext_lazy("还没有核查问题。")
+
+
+class FindingDetailView(FindingMixin, ObjectDetailView):
+    detail_fields = ["unit", "kind", "project", "found_on", "description", "created_by"]
+
+
+class FindingEditView(FindingMixin, ObjectEditView):
+    form_class = FindingForm
+    create_service = services.finding_create
+    update_service = services.finding_update
+
+
+class FindingDeleteView(FindingMixin, ObjectDeleteView):
+    pass
