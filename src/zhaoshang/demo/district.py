@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -1854,7 +1855,7 @@ class DistrictBuilder:
         "valuable_leads": (7, 10, 2, 5),
         "trips": (16, 24, 10, 36),
         "out_of_province_trips": (8, 12, 4, 24),
-        "trip_days": (0, 0, 0, 240),
+        "days_away": (0, 0, 0, 240),
         "visits": (30, 40, 12, 40),
         "inspections": (6, 10, 2, 8),
     }
@@ -1872,7 +1873,7 @@ class DistrictBuilder:
                     value = base[column[unit.kind]]
                     if not value:
                         continue
-                    if indicator not in ("trip_days", "signed_projects_1b"):
+                    if indicator not in ("days_away", "signed_projects_1b"):
                         value = value * factor * rng.uniform(0.85, 1.15)
                     step = (
                         10000 if indicator == "signed_amount_wan" else 1000 if indicator == "funds_wan" else 1
@@ -2027,9 +2028,33 @@ def demo_exists() -> bool:
     return Region.objects.filter(code=DEMO_REGION_CODE).exists()
 
 
+def build_assessments(builder: "DistrictBuilder") -> None:
+    """Default schemes for every demo year, and the published results the seed speaks of (一季度,
+    上半年) plus the latest month, so the assessment pages open on real rankings."""
+    from zhaoshang.assessment.defaults import create_default_schemes
+    from zhaoshang.assessment.models import Scheme
+    from zhaoshang.assessment.services import assessment_run
+
+    today = builder.today
+    for year in range(2021, today.year + 1):
+        create_default_schemes(year=year, region=builder.district)
+    last = today.replace(day=1) - timedelta(days=1)
+    periods = ["2022-Q1", "2022-H1", "2022-07", f"{last.year}-{last.month:02d}"]
+    for period in dict.fromkeys(periods):
+        year = int(period[:4])
+        for scheme in Scheme.objects.filter(
+            year=year, region=builder.district, assessment_group__isnull=False
+        ):
+            try:
+                assessment_run(user=None, scheme=scheme, period=period, publish=True)
+            except ValidationError:
+                continue  # the scheme does not run on that kind of period
+
+
 def build_district(*, seed: int = 0, today: date | None = None) -> DistrictBuilder:
     """Build the district demo in one transaction (all or nothing)."""
     builder = DistrictBuilder(seed=seed, today=today or timezone.localdate())
     with transaction.atomic():
         builder.users = builder.build()
+        build_assessments(builder)
     return builder

@@ -15,6 +15,7 @@ from zhaoshang.organisation.choices import Role
 CONFIG_MODELS = {
     "organisation": ["region", "unit", "industry", "assessmentgroup", "user"],
     "enterprises": ["tag"],
+    "assessment": ["scheme", "schemeitem"],
 }
 SECURITY_MODELS = {"organisation": ["user"], "security": ["accountsecurity"]}
 # Fields of the user form each administrator may not change.
