@@ -13,7 +13,7 @@ run: setup demo
 	@echo "演示地址 http://$(HOST):$(PORT)/  (演示账号见上)"
 	$(ZS) runserver $(HOST):$(PORT)
 
-setup: $(VENV)/.installed assets
+setup: $(VENV)/.installed assets system-deps
 	@mkdir -p var
 	$(ZS) migrate --noinput -v 0
 
@@ -46,12 +46,13 @@ check: setup
 migrations-check: $(VENV)/.installed
 	$(ZS) makemigrations --check --dry-run
 
-pytest: setup system-deps
+pytest: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Debian's Chromium (browser tests) and free CJK fonts (PDF reports). Installed when missing and we
-# are root with apt-get; otherwise the browser tests skip with a message saying so.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk
+# Debian packages: free CJK fonts and Pango for the PDF reports (WeasyPrint), Chromium for the browser
+# tests. Installed when missing and we are root with apt-get; otherwise the browser tests skip and
+# the PDF export says what is missing.
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -1,0 +1,108 @@
+"""A report as it is generated: Markdown text with a few conventions, plus the data of its charts.
+
+Conventions the renderers rely on (and that survive the bureau's edits):
+
+- ``# 标题`` is the title; a paragraph right after it wholly in full-width brackets is the subtitle
+  (the basis, e.g. "（认定口径）");
+- ``## 一、…`` a first-level heading (黑体), ``### （一）…`` a second-level heading (楷体),
+  ``#### 1．…`` a third-level heading;
+- a paragraph "表1　…" right before a table is the table's caption (and the Excel sheet's name);
+- ``![图1　…](chart:NAME)`` is a chart drawn from ``charts[NAME]``;
+- a paragraph starting with "注：" is a note (smaller type);
+- ``[66个](/projects/?…)`` links a figure to its records: shown in the HTML view, dropped as text
+  in the exports.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from zhaoshang.reports.text import md
+
+
+@dataclass
+class Meta:
+    """The 公文 elements around the text (SPEC §6)."""
+
+    title: str
+    classification: str = "内部资料"  # 密级
+    doc_number: str = ""  # 文号
+    issuer: str = ""  # 发文单位
+    issued_on: date | None = None  # 成文日期
+    watermark: str = ""  # the viewer's name and the time, on every page
+
+
+@dataclass
+class Report:
+    """A generated (or edited) report ready to render."""
+
+    kind: str
+    title: str
+    markdown: str
+    charts: dict = field(default_factory=dict)
+    period_label: str = ""
+    basis: str = "recognised"
+
+
+class Doc:
+    """Builds the Markdown of a report, numbering tables and charts."""
+
+    def __init__(self, title: str, subtitle: str = ""):
+        self.title = title
+        self.parts: list[str] = [f"# {md(title)}"]
+        if subtitle:
+            self.parts.append(subtitle)
+        self.charts: dict[str, dict] = {}
+        self.tables = 0
+        self.figures = 0
+
+    def h1(self, text: str) -> None:
+        self.parts.append(f"## {text}")
+
+    def h2(self, text: str) -> None:
+        self.parts.append(f"### {text}")
+
+    def h3(self, text: str) -> None:
+        self.parts.append(f"#### {text}")
+
+    def p(self, text: str) -> None:
+        if text:
+            self.parts.append(text)
+
+    def note(self, text: str) -> None:
+        if text:
+            self.parts.append(text if text.startswith("注：") else f"注：{text}")
+
+    def table(
+        self, caption: str, header: list[str], rows: list[list[str]], *, align: list[str] | None = None
+    ):
+        """A table with its caption "表N　…"; ``align`` per column: "l", "c" or "r" (default centred,
+        the first text column left)."""
+        if not rows:
+            return
+        self.tables += 1
+        self.parts.append(f"表{self.tables}　{caption}")
+        align = align or ["c"] * len(header)
+        marks = {"l": ":---", "c": ":---:", "r": "---:"}
+        lines = [
+            "| " + " | ".join(_cell(h) for h in header) + " |",
+            "| " + " | ".join(marks[a] for a in align) + " |",
+        ]
+        for row in rows:
+            lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+        self.parts.append("\n".join(lines))
+
+    def chart(self, name: str, caption: str, spec: dict) -> None:
+        """A chart: ``spec`` = {"type": "bar"|"barh"|"line", "categories": [...],
+        "series": [{"name": ..., "values": [...]}], "unit": "亿元"}."""
+        self.figures += 1
+        self.charts[name] = {**spec, "caption": f"图{self.figures}　{caption}"}
+        self.parts.append(f"![图{self.figures}　{md(caption)}](chart:{name})")
+
+    def markdown(self) -> str:
+        return "\n\n".join(self.parts) + "\n"
+
+
+def _cell(text) -> str:
+    # A pipe would end the cell; the data is escaped already (``text.md``), line breaks are not
+    # allowed in a Markdown table cell.
+    return str(text).replace("\n", " ").strip() or " "

@@ -1,0 +1,30 @@
+"""A report's Markdown (generated or edited) → the file a bureau sends: md, docx, xlsx or pdf."""
+
+import re
+
+from zhaoshang.reports.choices import ExportFormat
+from zhaoshang.reports.document import Meta
+from zhaoshang.reports.render import charts as chart_renderer
+from zhaoshang.reports.render import docx, markdown, pdf, xlsx
+from zhaoshang.reports.render.blocks import parse
+
+
+def export(*, text: str, charts: dict, meta: Meta, fmt: str) -> bytes:
+    blocks = parse(text)
+    if fmt == ExportFormat.MD:
+        return markdown.render(blocks, meta).encode("utf-8")
+    if fmt == ExportFormat.XLSX:
+        return xlsx.render(blocks, meta)
+    used = {b.chart for b in blocks if b.kind == "chart"}
+    pngs = chart_renderer.render_all({name: spec for name, spec in (charts or {}).items() if name in used})
+    if fmt == ExportFormat.DOCX:
+        return docx.render(blocks, meta, pngs)
+    if fmt == ExportFormat.PDF:
+        return pdf.render(blocks, meta, pngs)
+    raise ValueError(fmt)
+
+
+def filename(title: str, fmt: str) -> str:
+    """The title as a file name (characters Windows refuses removed)."""
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "", title)[:80] or "report"
+    return f"{safe}.{fmt}"

@@ -1,0 +1,352 @@
+"""Blocks → Word (.docx) in 公文 layout (GB/T 9704-2012, as bureaus set it in practice):
+
+- A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm;
+- 密级 at the top left (三号黑体); with a 文号, a red 版头 (issuing unit, 文号, red rule);
+- title in 方正小标宋简体 二号 (22 pt), centred; body 仿宋_GB2312 三号 (16 pt), fixed 28 pt line
+  spacing, first line indented two characters; headings 黑体 (一、), 楷体_GB2312 (（一）) and bold 仿宋
+  (1．) by level; tables 仿宋 五号 with a repeated header row; charts as pictures with captions;
+- 落款: issuing unit and date at the bottom right;
+- page numbers "— 1 —" (四号宋体) in the footer, odd pages right, even pages left;
+- the viewer's name and time as a faint diagonal watermark on every page (SPEC §6).
+
+The fonts are named in the styles and not embedded: 方正小标宋简体 and 仿宋_GB2312 are proprietary and
+present on government PCs; Word substitutes where they are missing.
+"""
+
+import io
+from xml.sax.saxutils import quoteattr
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+from zhaoshang.reports.document import Meta
+from zhaoshang.reports.render.blocks import Block, Span
+from zhaoshang.reports.text import full_date
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEI_FONT = "黑体"
+KAI_FONT = "楷体_GB2312"
+SONG_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
+BODY_SIZE = Pt(16)  # 三号
+TITLE_SIZE = Pt(22)  # 二号
+TABLE_SIZE = Pt(10.5)  # 五号
+NOTE_SIZE = Pt(14)  # 四号
+LINE = Pt(28)
+TEXT_WIDTH_MM = 210 - 28 - 26
+INDENT = Pt(32)  # two characters of 三号
+RED = RGBColor(0xC0, 0x00, 0x00)
+ALIGN = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
+
+
+def _fonts(target, east_asia: str, size=None, *, bold: bool | None = None, latin: str = LATIN_FONT) -> None:
+    """Set a run's or style's fonts: Latin and digits in ``latin``, Chinese in ``east_asia``."""
+    font = target.font
+    font.name = latin
+    if size is not None:
+        font.size = size
+    if bold is not None:
+        font.bold = bold
+    rpr = target.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _paragraph_format(
+    style_or_paragraph, *, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, line=LINE
+) -> None:
+    pf = style_or_paragraph.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    if line is not None:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = line
+    pf.first_line_indent = INDENT if indent else Pt(0)
+    pf.alignment = align
+
+
+def _styles(document) -> None:
+    styles = document.styles
+    normal = styles["Normal"]
+    _fonts(normal, BODY_FONT, BODY_SIZE)
+    normal.font.color.rgb = RGBColor(0, 0, 0)
+    _paragraph_format(normal)
+
+    title = styles.add_style("公文标题", WD_STYLE_TYPE.PARAGRAPH)
+    title.base_style = normal
+    _fonts(title, TITLE_FONT, TITLE_SIZE, bold=False)
+    _paragraph_format(title, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36))
+    title.paragraph_format.space_after = Pt(14)
+
+    subtitle = styles.add_style("公文副标题", WD_STYLE_TYPE.PARAGRAPH)
+    subtitle.base_style = normal
+    _fonts(subtitle, KAI_FONT, BODY_SIZE)
+    _paragraph_format(subtitle, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    subtitle.paragraph_format.space_after = Pt(14)
+
+    for level, font, bold in ((1, HEI_FONT, False), (2, KAI_FONT, False), (3, BODY_FONT, True)):
+        style = styles[f"Heading {level}"]
+        style.base_style = normal
+        _fonts(style, font, BODY_SIZE, bold=bold)
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        _paragraph_format(style, align=WD_ALIGN_PARAGRAPH.LEFT)
+        style.paragraph_format.keep_with_next = True
+
+    note = styles.add_style("公文注释", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = normal
+    _fonts(note, BODY_FONT, NOTE_SIZE)
+    _paragraph_format(note, indent=False, line=Pt(22))
+
+    caption = styles.add_style("公文表题", WD_STYLE_TYPE.PARAGRAPH)
+    caption.base_style = normal
+    _fonts(caption, HEI_FONT, NOTE_SIZE)
+    _paragraph_format(caption, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(24))
+    caption.paragraph_format.space_before = Pt(6)
+    caption.paragraph_format.keep_with_next = True
+
+    cell = styles.add_style("公文表格", WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    _fonts(cell, BODY_FONT, TABLE_SIZE)
+    _paragraph_format(cell, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, line=None)
+    cell.paragraph_format.line_spacing = 1.0
+
+
+def _page(section) -> None:
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(28) - Mm(7)
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE) whose value Word computes when the document is opened."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run._r.append(begin)
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    run = paragraph.add_run()
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run._r.append(separate)
+    run = paragraph.add_run("1")
+    run = paragraph.add_run()
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(end)
+
+
+def _page_number(paragraph, align) -> None:
+    """ "— 1 —" in 四号宋体, one character in from the edge."""
+    paragraph.alignment = align
+    pf = paragraph.paragraph_format
+    pf.first_line_indent = Pt(0)
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        pf.right_indent = Pt(14)
+    else:
+        pf.left_indent = Pt(14)
+    paragraph.add_run("— ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" —")
+    for run in paragraph.runs:
+        _fonts(run, SONG_FONT, Pt(14), latin=SONG_FONT)
+
+
+_WATERMARK = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"><w:pict>
+<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" path="m@7,l@8,m@5,21600l@6,21600e">
+<v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>
+<v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/>
+<v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/>
+<v:f eqn="sum @6 0 @5"/></v:formulas>
+<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>
+<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
+<v:shape id="ZhaoshangWatermark{n}" o:spid="_x0000_s20{n}5" type="#_x0000_t136"
+ style="position:absolute;margin-left:0;margin-top:0;width:420pt;height:52pt;rotation:315;z-index:-251654144;mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin"
+ o:allowincell="f" fillcolor="#bfbfbf" stroked="f"><v:fill opacity=".25"/>
+<v:textpath style="font-family:&quot;宋体&quot;;font-size:1pt" string={text}/></v:shape></w:pict></w:r>"""
+
+
+def _watermark(header, text: str, n: int) -> None:
+    paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+    paragraph._p.append(parse_xml(_WATERMARK.format(n=n, text=quoteattr(text))))
+
+
+def _spans(paragraph, spans: list[Span], *, east_asia: str | None = None, size=None) -> None:
+    for span in spans:
+        run = paragraph.add_run(span.text)
+        if span.bold:
+            run.bold = True
+        if east_asia is not None:
+            _fonts(run, east_asia, size)
+
+
+def _text_width(spans: list[Span]) -> float:
+    return sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in "".join(s.text for s in spans))
+
+
+def _column_widths(block: Block, columns: int) -> list[float]:
+    """Millimetres per column over the 156 mm text width: short columns (numbers, dates) as wide as
+    their widest cell, long ones (names) share the rest. Headers may wrap onto two lines."""
+    char_mm, padding_mm, short_mm = 3.8, 4.2, 30.0
+    desired = []
+    for i in range(columns):
+        cells = [row[i] for row in block.rows if i < len(row)]
+        body = max((_text_width(c) for c in cells), default=1.0)
+        head = _text_width(block.header[i]) / 2 if i < len(block.header) else 1.0
+        desired.append(max(body, head, 2.0) * char_mm + padding_mm)
+    if sum(desired) <= TEXT_WIDTH_MM:
+        return [TEXT_WIDTH_MM * w / sum(desired) for w in desired]
+    short = [w if w <= short_mm else 0.0 for w in desired]
+    rest = TEXT_WIDTH_MM - sum(short)
+    long_total = sum(w for w in desired if w > short_mm)
+    if rest < 20 * sum(1 for w in desired if w > short_mm) or not long_total:
+        return [TEXT_WIDTH_MM * w / sum(desired) for w in desired]
+    return [w if w <= short_mm else rest * w / long_total for w in desired]
+
+
+def _table(document, block: Block) -> None:
+    columns = max([len(block.header), *(len(r) for r in block.rows)])
+    table = document.add_table(rows=1 + len(block.rows), cols=columns)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = [Mm(w) for w in _column_widths(block, columns)]
+    # Word reads the cells' widths, LibreOffice the grid's: set both.
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(width.twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    header_row = table.rows[0]
+    # The header row repeats on every page.
+    trpr = header_row._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    trpr.append(repeat)
+    for i in range(columns):
+        cell = header_row.cells[i]
+        paragraph = cell.paragraphs[0]
+        paragraph.style = document.styles["公文表格"]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _spans(
+            paragraph, block.header[i] if i < len(block.header) else [], east_asia=HEI_FONT, size=TABLE_SIZE
+        )
+    for r, row in enumerate(block.rows, start=1):
+        cells = table.rows[r].cells
+        for i in range(columns):
+            paragraph = cells[i].paragraphs[0]
+            paragraph.style = document.styles["公文表格"]
+            align = block.align[i] if i < len(block.align) else "c"
+            paragraph.alignment = ALIGN[align]
+            _spans(paragraph, row[i] if i < len(row) else [])
+    document.add_paragraph(style=document.styles["公文注释"])
+
+
+def _chart(document, block: Block, png: bytes | None) -> None:
+    if png is None:
+        return
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(15))
+    caption = document.add_paragraph(block.caption, style=document.styles["公文注释"])
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def render(blocks: list[Block], meta: Meta, charts: dict[str, bytes]) -> bytes:
+    document = Document()
+    _styles(document)
+    section = document.sections[0]
+    _page(section)
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+    if meta.watermark:
+        _watermark(section.header, meta.watermark, 1)
+        _watermark(section.even_page_header, meta.watermark, 2)
+    core = document.core_properties
+    core.title = meta.title
+    core.author = meta.issuer or ""
+    core.keywords = meta.classification or ""
+
+    body = document.paragraphs[0] if document.paragraphs else None
+    if body is not None and not body.text:
+        body._p.getparent().remove(body._p)
+    if meta.classification:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        _fonts(paragraph.add_run(meta.classification), HEI_FONT, BODY_SIZE)
+    if meta.doc_number:
+        if meta.issuer:
+            head = document.add_paragraph()
+            head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            head.paragraph_format.first_line_indent = Pt(0)
+            head.paragraph_format.line_spacing = Pt(48)
+            run = head.add_run(meta.issuer)
+            _fonts(run, TITLE_FONT, Pt(24))
+            run.font.color.rgb = RED
+        number = document.add_paragraph()
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        number.paragraph_format.first_line_indent = Pt(0)
+        number.add_run(meta.doc_number)
+        # The red rule under the 版头.
+        ppr = number._p.get_or_add_pPr()
+        border = parse_xml(
+            '<w:pBdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            '<w:bottom w:val="single" w:sz="18" w:space="12" w:color="C00000"/></w:pBdr>'
+        )
+        ppr.append(border)
+        document.add_paragraph()
+
+    for block in blocks:
+        kind = block.kind
+        if kind == "title":
+            _spans(document.add_paragraph(style=document.styles["公文标题"]), block.spans)
+        elif kind == "subtitle":
+            _spans(document.add_paragraph(style=document.styles["公文副标题"]), block.spans)
+        elif kind == "heading":
+            level = min(block.level, 3)
+            _spans(document.add_paragraph(style=document.styles[f"Heading {level}"]), block.spans)
+        elif kind == "paragraph":
+            _spans(document.add_paragraph(style=document.styles["Normal"]), block.spans)
+        elif kind == "note":
+            _spans(document.add_paragraph(style=document.styles["公文注释"]), block.spans)
+        elif kind == "caption":
+            _spans(document.add_paragraph(style=document.styles["公文表题"]), block.spans)
+        elif kind == "table":
+            _table(document, block)
+        elif kind == "chart":
+            _chart(document, block, charts.get(block.chart))
+
+    closing = [meta.issuer] if meta.issuer else []
+    if meta.issued_on:
+        closing.append(full_date(meta.issued_on))
+    if closing:
+        document.add_paragraph()
+        for line in closing:
+            paragraph = document.add_paragraph(line)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+            paragraph.paragraph_format.right_indent = INDENT * 2
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

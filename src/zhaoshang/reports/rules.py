@@ -1,0 +1,34 @@
+"""When a report raises a problem (三、存在的问题), and other choices the reports make. Deployment
+constants, modelled on seed 000; they decide wording only, never a figure."""
+
+from decimal import Decimal
+
+# 主导产业支撑力不强: the share of leading-industry projects among the signed 亿元以上 projects is
+# below this.
+LEADING_SHARE_FLOOR = Decimal("0.6")
+# 项目结构不优: the share of projects by listed or leading companies, or by high-tech enterprises,
+# is below this.
+STRUCTURE_SHARE_FLOOR = Decimal("0.1")
+# 少数任务单位重视不够: a task unit went out (外出招商) at most this many times in the period …
+FEW_TRIPS = 5
+# … or out of the province at most this many times.
+FEW_OUT_OF_PROVINCE_TRIPS = 1
+# 专班外出招商力度不够: a task force (产业招商专班) is to be away this many days a month.
+TASK_FORCE_DAYS_PER_MONTH = 20
+# 有价值项目信息收集不够: the share of leads judged valuable is below this.
+VALUABLE_SHARE_FLOOR = Decimal("0.5")
+# 签约周期长: the average signing cycle (洽谈 → 签约) is above this many days; cycles above the
+# second number are counted as long.
+SIGNING_CYCLE_ALERT_DAYS = 90
+LONG_SIGNING_CYCLE_DAYS = 180
+# 项目落地慢: of the period's signed 亿元以上 projects, fewer than this share commenced by its end.
+COMMENCEMENT_RATE_FLOOR = Decimal("0.5")
+# Signed but not commenced for this many days raises an alert (SPEC §4 default).
+STALLED_AFTER_DAYS = 90
+# A major project with no update for this many days (SPEC §4 default).
+NO_UPDATE_DAYS = 7
+# Investor tags counted as 上市公司、头部企业 and as 高新技术企业 (seed 000's structure shares).
+LISTED_OR_LEADER_TAGS = ["listed", "leader"]
+HIGH_TECH_TAGS = ["high_tech"]
+# A key project (重点项目) of the weekly report: counted investment of at least 10亿元 (in 万元).
+KEY_PROJECT_WAN = Decimal(100000)
