@@ -16,6 +16,20 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class KeysField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records that refuses ids no database key can hold: a crafted post answers
+    400 with a message, not a server error from the database driver."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and not -(2**63) <= int(text) < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+        return super()._check_values(value)
+
+
 class RecordForm(forms.ModelForm):
     """A ModelForm that knows its user and carries the version it was read at."""
 
@@ -36,6 +50,8 @@ class RecordForm(forms.ModelForm):
                 if self.fields[name].queryset.count() == 1 and not self.instance.pk:
                     self.fields[name].initial = self.fields[name].queryset.first()
         for field in self.fields.values():
+            if type(field) is forms.ModelMultipleChoiceField:
+                field.__class__ = KeysField  # every many-to-many choice gets the overflow guard
             widget = field.widget
             if isinstance(field, forms.DateField):
                 field.widget = DateInput(attrs=widget.attrs)

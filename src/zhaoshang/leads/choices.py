@@ -12,3 +12,17 @@ class LeadStatus(models.TextChoices):
     FOLLOWING = "following", _("跟进")
     CONVERTED = "converted", _("已转化为项目")
     CLOSED = "closed", _("关闭")
+
+
+# Where the loop ends: a lead converted or closed takes no more steps.
+FINAL_STATUSES = (LeadStatus.CONVERTED, LeadStatus.CLOSED)
+
+
+class FeedbackKind(models.TextChoices):
+    """One line of a lead's follow-up record."""
+
+    FOLLOW_UP = "follow_up", _("跟进反馈")
+    ESCALATION = "escalation", _("提请领导协调")
+    CONVERSION = "conversion", _("转化为项目")
+    CLOSURE = "closure", _("关闭")
+    JUDGEMENT = "judgement", _("研判意见")

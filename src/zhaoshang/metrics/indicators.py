@@ -44,6 +44,13 @@ COUNTED_INVESTMENT = Case(
 
 YI = Decimal(10000)  # 1亿元 = 10 000 万元
 
+# 防水分 (SPEC §3): "A record held in the possible-duplicate pool counts on neither basis until
+# resolved" — a held project, and the funds in place reported on it.
+DUPLICATE_HOLD_PATHS = {
+    "projects.Project": "duplicate_hold",
+    "projects.FundsRecord": "project__duplicate_hold",
+}
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -68,6 +75,9 @@ class Indicator:
     def queryset(self, period: Period, basis: str) -> models.QuerySet:
         model = apps.get_model(self.model)
         qs = model._default_manager.filter(**{self.alive_path: False})
+        if self.model in DUPLICATE_HOLD_PATHS:
+            # A record held in the possible-duplicate pool counts on neither basis until resolved.
+            qs = qs.filter(**{DUPLICATE_HOLD_PATHS[self.model]: False})
         if self.basis_aware:
             qs = qs.filter(basis_filter(basis))
         if self.overlaps:

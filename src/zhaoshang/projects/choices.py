@@ -54,3 +54,27 @@ class Verdict(models.TextChoices):
     PASSED = "passed", _("通过")
     FAILED = "failed", _("不通过")
     DEFERRED = "deferred", _("暂缓")
+
+
+class ProblemStatus(models.TextChoices):
+    """A problem raised on a project (项目问题): open until its owner unit resolves it."""
+
+    OPEN = "open", _("待解决")
+    RESOLVED = "resolved", _("已解决")
+
+
+class ComplaintStatus(models.TextChoices):
+    """An investor complaint (客商投诉): received → answered by the owner unit → closed by the bureau
+    after it has checked back with the investor ("件件有着落、事事有回音")."""
+
+    OPEN = "open", _("待办理")
+    RESPONDED = "responded", _("已答复")
+    CLOSED = "closed", _("已办结")
+
+
+class DuplicateStatus(models.TextChoices):
+    """A pair in the possible-duplicate pool (防水分) and how the bureau resolved it."""
+
+    OPEN = "open", _("待核查")
+    SAME = "same", _("同一项目(已合并)")
+    DIFFERENT = "different", _("不同项目(已放行)")

@@ -10,8 +10,22 @@ from zhaoshang.core.filtersets import (
     yes_no_filter,
 )
 from zhaoshang.organisation.models import Industry, Unit
-from zhaoshang.projects.choices import ProjectKind, Stage, Verdict
-from zhaoshang.projects.models import FundsRecord, PreReviewMeeting, Project
+from zhaoshang.projects.choices import (
+    ComplaintStatus,
+    DuplicateStatus,
+    ProblemStatus,
+    ProjectKind,
+    Stage,
+    Verdict,
+)
+from zhaoshang.projects.models import (
+    Complaint,
+    DuplicateCandidate,
+    FundsRecord,
+    PreReviewMeeting,
+    Project,
+    ProjectProblem,
+)
 
 SIZE_BANDS = [
     ("20yi", _("20亿元以上")),
@@ -97,4 +111,46 @@ class PreReviewMeetingFilterSet(SearchFilterSet):
 
     class Meta:
         model = PreReviewMeeting
+        fields = []
+
+
+class ProjectProblemFilterSet(SearchFilterSet):
+    search_fields = ("description", "project__name", "resolution")
+    status = django_filters.ChoiceFilter(
+        choices=ProblemStatus.choices, label=_("状态"), empty_label=_("全部")
+    )
+    owner_unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.all(), label=_("责任单位"), empty_label=_("全部")
+    )
+    deadline_to = DateToFilter("deadline", _("办结时限至"))
+
+    class Meta:
+        model = ProjectProblem
+        fields = []
+
+
+class ComplaintFilterSet(SearchFilterSet):
+    search_fields = ("content", "enterprise__name", "project__name", "response")
+    status = django_filters.ChoiceFilter(
+        choices=ComplaintStatus.choices, label=_("状态"), empty_label=_("全部")
+    )
+    owner_unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.all(), label=_("承办单位"), empty_label=_("全部")
+    )
+    received_from = DateFromFilter("received_on", _("受理日期从"))
+    received_to = DateToFilter("received_on", _("受理日期至"))
+
+    class Meta:
+        model = Complaint
+        fields = []
+
+
+class DuplicateCandidateFilterSet(SearchFilterSet):
+    search_fields = ("project__name", "other__name", "project__investor__name", "other__investor__name")
+    status = django_filters.ChoiceFilter(
+        choices=DuplicateStatus.choices, label=_("核查结果"), empty_label=_("全部")
+    )
+
+    class Meta:
+        model = DuplicateCandidate
         fields = []

@@ -7,7 +7,16 @@ from zhaoshang.core.forms import RecordForm
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.enterprises.validators import normalise_credit_code, validate_credit_code
 from zhaoshang.organisation.models import Region
-from zhaoshang.projects.models import FundsRecord, PreReviewMeeting, PreReviewVerdict, Project
+from zhaoshang.projects.models import (
+    Complaint,
+    CoordinationMeeting,
+    FundsRecord,
+    PreReviewMeeting,
+    PreReviewVerdict,
+    Project,
+    ProjectProblem,
+    ProjectProgress,
+)
 
 
 class ProjectForm(RecordForm):
@@ -181,3 +190,135 @@ class VerdictForm(forms.ModelForm):
 VerdictFormSet = inlineformset_factory(
     PreReviewMeeting, PreReviewVerdict, form=VerdictForm, extra=3, can_delete=True
 )
+
+
+# --- major-project service (重大项目服务) --------------------------------------------------------------
+
+
+def _region_units(user):
+    """Units a problem or complaint may be handed to: those of the user's region (a unit reporter
+    hands a problem to, say, the natural-resources bureau of its county)."""
+    from zhaoshang.organisation.models import Unit
+
+    units = Unit.objects.filter(is_active=True).select_related("region")
+    if user is None or user.is_superuser:
+        return units
+    region = user.scope_region
+    return units.filter(region__path__startswith=region.path) if region is not None else units.none()
+
+
+class ProgressForm(RecordForm):
+    class Meta:
+        model = ProjectProgress
+        fields = ["reported_on", "text"]
+
+
+class MeetingForm(RecordForm):
+    class Meta:
+        model = CoordinationMeeting
+        fields = ["held_on", "leader", "attendees", "decisions"]
+
+
+class ProblemForm(RecordForm):
+    """A problem raised on a project; on the project's page the project is fixed."""
+
+    class Meta:
+        model = ProjectProblem
+        fields = ["project", "raised_on", "description", "owner_unit", "deadline", "meeting"]
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = _region_units(self.user)
+        if project is None and self.instance.pk:
+            project = self.instance.project
+        if project is not None:
+            self.fields.pop("project", None)
+            self.fields["meeting"].queryset = project.coordination_meetings.all()
+        else:
+            projects = Project.objects.none()
+            if self.user is not None:
+                projects = restrict(Project.objects.exclude(stage="withdrawn"), self.user).order_by("name")
+            self.fields["project"].queryset = projects
+            self.fields["meeting"].queryset = restrict(CoordinationMeeting.objects.all(), self.user)
+
+
+class ResolveProblemForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("解决情况"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    resolved_on = forms.DateField(
+        label=_("解决日期"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+
+
+class ComplaintForm(RecordForm):
+    class Meta:
+        model = Complaint
+        fields = ["enterprise", "project", "received_on", "content", "owner_unit", "deadline"]
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = _region_units(self.user)
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(is_deleted=False).order_by("name")
+        if project is not None:
+            self.fields.pop("project")
+            self.fields["enterprise"].initial = project.investor_id
+        else:
+            projects = Project.objects.none()
+            if self.user is not None:
+                projects = restrict(Project.objects.exclude(stage="withdrawn"), self.user).order_by("name")
+            self.fields["project"].queryset = projects
+        if self.instance.pk:
+            self.fields.pop("project", None)
+
+
+class RespondComplaintForm(forms.Form):
+    response = forms.CharField(
+        label=_("答复情况"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    responded_on = forms.DateField(
+        label=_("答复日期"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+
+
+class CloseComplaintForm(forms.Form):
+    closed_on = forms.DateField(
+        label=_("办结日期"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    note = forms.CharField(
+        label=_("回访意见"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class ResolveDuplicateForm(forms.Form):
+    """The bureau's verdict on a pair: the same project (keep one) or different projects."""
+
+    decision = forms.ChoiceField(
+        label=_("核查结论"),
+        choices=[("same", _("同一项目:保留一个,另一个退库")), ("different", _("不同项目:放行"))],
+        widget=forms.RadioSelect,
+    )
+    keep = forms.TypedChoiceField(label=_("保留项目"), coerce=int, required=False)
+    note = forms.CharField(
+        label=_("核查意见"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, candidate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidate is not None:
+            self.fields["keep"].choices = [
+                (p.pk, f"{p}({p.introducing_unit})") for p in (candidate.other, candidate.project)
+            ]
+        self.fields["keep"].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "same" and not data.get("keep"):
+            self.add_error("keep", _("请选择保留哪一个项目。"))
+        return data

@@ -1,16 +1,21 @@
 import itertools
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core.access import BUREAU_ONLY, Scope, register_scope
+from zhaoshang.core.access import ADD, BUREAU_ONLY, CHANGE, Scope, register_scope
 from zhaoshang.core.models import Reported, TimeStamped
+from zhaoshang.organisation.choices import Role
 from zhaoshang.projects.choices import (
     ORDERED_DATE_FIELDS,
+    ComplaintStatus,
+    DuplicateStatus,
     LandMode,
+    ProblemStatus,
     ProjectKind,
     Sector,
     Stage,
@@ -138,6 +143,9 @@ class Project(Reported):
     service_team = models.CharField(_("服务专班"), max_length=200, blank=True)
     chief_service_officer = models.CharField(_("首席服务官"), max_length=40, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    # 防水分: held in the possible-duplicate pool until the bureau resolves it. A held project counts
+    # on neither basis (SPEC §3), which metrics.indicators applies to every project-based figure.
+    duplicate_hold = models.BooleanField(_("疑似重复待核查"), default=False, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("招商项目")
@@ -342,4 +350,328 @@ register_scope(
 )
 register_scope(
     PreReviewVerdict, Scope(unit="project__introducing_unit", region="meeting__region", writers=BUREAU_ONLY)
+)
+
+
+# --- major-project service (重大项目服务) --------------------------------------------------------------
+
+
+class ProjectProgress(models.Model):
+    """A dated progress update on a project (推进情况). A major project without one for 7 days raises
+    a supervision finding (SPEC §4)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    reported_on = models.DateField(_("日期"), db_index=True)
+    text = models.TextField(_("推进情况"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("项目推进情况")
+        verbose_name_plural = _("项目推进情况")
+        ordering = ["-reported_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.reported_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.project_id]) + "#tab-progress"
+
+
+class CoordinationMeeting(TimeStamped):
+    """协调会: a meeting, usually presided by the project's 包保领导, that decides how the problems of a
+    project are solved; the problems it decided link back to it."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="coordination_meetings"
+    )
+    held_on = models.DateField(_("召开日期"), db_index=True)
+    leader = models.CharField(_("主持领导"), max_length=40)
+    attendees = models.CharField(_("参会单位"), max_length=300, blank=True)
+    decisions = models.TextField(_("议定事项"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("协调会")
+        verbose_name_plural = _("协调会")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return _("{date}协调会({project})").format(date=f"{self.held_on:%Y-%m-%d}", project=self.project)
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.project_id]) + "#tab-meetings"
+
+
+class ProjectProblem(TimeStamped):
+    """项目问题: a problem raised on a project, with the unit that owns it and a deadline; the owner
+    unit records how it was solved."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="problems"
+    )
+    raised_on = models.DateField(_("提出日期"), db_index=True)
+    description = models.TextField(_("问题描述"))
+    owner_unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("责任单位"),
+        on_delete=models.PROTECT,
+        related_name="project_problems",
+    )
+    deadline = models.DateField(_("办结时限"))
+    meeting = models.ForeignKey(
+        CoordinationMeeting,
+        verbose_name=_("议定协调会"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.OPEN, db_index=True
+    )
+    resolution = models.TextField(_("解决情况"), blank=True)
+    resolved_on = models.DateField(_("解决日期"), null=True, blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("项目问题")
+        verbose_name_plural = _("项目问题")
+        ordering = ["status", "deadline", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("raised_on")),
+                name="problem_deadline_after_raised",
+                violation_error_message=_("办结时限不能早于提出日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(resolution=""),
+                name="problem_resolved_has_resolution",
+                violation_error_message=_("已解决的问题必须填写解决情况。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}:{self.description[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("problems:detail", args=[self.pk])
+
+
+class Complaint(TimeStamped):
+    """客商投诉: an investor's complaint, with the unit that owns it and a deadline; the owner unit answers
+    and the bureau closes it after checking back with the investor ("件件有着落、事事有回音")."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("投诉企业"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("涉及项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    received_on = models.DateField(_("受理日期"), db_index=True)
+    content = models.TextField(_("投诉内容"))
+    owner_unit = models.ForeignKey(
+        "organisation.Unit", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    deadline = models.DateField(_("办理时限"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN, db_index=True
+    )
+    response = models.TextField(_("答复情况"), blank=True)
+    responded_on = models.DateField(_("答复日期"), null=True, blank=True)
+    closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    closing_note = models.CharField(_("回访意见"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("客商投诉")
+        verbose_name_plural = _("客商投诉")
+        ordering = ["status", "deadline", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("received_on")),
+                name="complaint_deadline_after_received",
+                violation_error_message=_("办理时限不能早于受理日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(response=""),
+                name="complaint_answered_has_response",
+                violation_error_message=_("答复或办结的投诉必须有答复情况。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}:{self.content[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:detail", args=[self.pk])
+
+
+# --- 防水分: the possible-duplicate pool ------------------------------------------------------------
+
+
+class DuplicateCandidate(models.Model):
+    """Two projects that may be the same one reported twice (by two units, or again after an upgrade).
+
+    While the pair is open both projects are held (``Project.duplicate_hold``) and count on neither
+    basis. The bureau resolves it: the same project → one record is kept and the other withdrawn
+    (退库, merged into the kept one); different projects → both released.
+    """
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("新报项目"), on_delete=models.CASCADE, related_name="duplicate_candidates"
+    )
+    other = models.ForeignKey(
+        Project,
+        verbose_name=_("疑似重复于"),
+        on_delete=models.CASCADE,
+        related_name="duplicate_of_candidates",
+    )
+    reasons = models.JSONField(_("疑似依据"), default=list)
+    status = models.CharField(
+        _("核查结果"),
+        max_length=10,
+        choices=DuplicateStatus.choices,
+        default=DuplicateStatus.OPEN,
+        db_index=True,
+    )
+    kept = models.ForeignKey(
+        Project,
+        verbose_name=_("保留项目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("核查意见"), max_length=300, blank=True)
+    found_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核查人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("疑似重复项目")
+        verbose_name_plural = _("疑似重复项目")
+        ordering = ["status", "-found_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "other"],
+                name="duplicate_pair_once",
+                violation_error_message=_("这两个项目已在疑似重复池中。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(project=F("other")),
+                name="duplicate_pair_distinct",
+                violation_error_message=_("项目不能与自身重复。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("“{a}”与“{b}”").format(a=self.project, b=self.other)
+
+    def get_absolute_url(self) -> str:
+        return reverse("duplicates:detail", args=[self.pk])
+
+    def reason_labels(self) -> list[str]:
+        from zhaoshang.projects.selectors import DUPLICATE_REASON_LABELS
+
+        return [str(DUPLICATE_REASON_LABELS.get(code, code)) for code in self.reasons]
+
+
+register_scope(
+    ProjectProgress,
+    Scope(
+        unit="project__introducing_unit",
+        region="project__region",
+        writers={ADD: (Role.REPORTER, Role.UNIT_HEAD, Role.BUREAU)},
+    ),
+)
+register_scope(
+    CoordinationMeeting,
+    Scope(unit="project__introducing_unit", region="project__region", writers={ADD: (Role.BUREAU,)}),
+)
+# The owner unit of a problem or complaint sees it (and answers it) even when the project is not its own.
+register_scope(
+    ProjectProblem,
+    Scope(
+        unit="project__introducing_unit",
+        region="project__region",
+        also_viewed_by=("owner_unit",),
+        writers={ADD: (Role.REPORTER, Role.UNIT_HEAD, Role.BUREAU), CHANGE: (Role.BUREAU,)},
+    ),
+)
+register_scope(
+    Complaint,
+    Scope(
+        unit="owner_unit",
+        region="owner_unit__region",
+        also_viewed_by=("project__introducing_unit",),
+        writers={ADD: (Role.BUREAU,), CHANGE: (Role.BUREAU,)},
+    ),
+)
+register_scope(
+    DuplicateCandidate,
+    Scope(
+        unit="project__introducing_unit",
+        region="project__region",
+        also_viewed_by=("other__introducing_unit",),
+        writers=BUREAU_ONLY,
+    ),
 )

@@ -2,7 +2,14 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.tables import MoneyColumn, RecordTable, StatusColumn, YiColumn
-from zhaoshang.projects.models import FundsRecord, PreReviewMeeting, Project
+from zhaoshang.projects.models import (
+    Complaint,
+    DuplicateCandidate,
+    FundsRecord,
+    PreReviewMeeting,
+    Project,
+    ProjectProblem,
+)
 
 
 class ProjectTable(RecordTable):
@@ -59,3 +66,67 @@ class PreReviewMeetingTable(RecordTable):
     class Meta(RecordTable.Meta):
         model = PreReviewMeeting
         fields = ["title", "held_on", "departments", "judged", "passed"]
+
+
+class ProjectProblemTable(RecordTable):
+    description = tables.Column(linkify=True, verbose_name=_("问题描述"))
+    project = tables.Column(verbose_name=_("项目"))
+    owner_unit = tables.Column(verbose_name=_("责任单位"))
+
+    class Meta(RecordTable.Meta):
+        model = ProjectProblem
+        fields = ["description", "project", "owner_unit", "raised_on", "deadline", "status", "resolved_on"]
+
+    def render_description(self, value):
+        return value[:40]
+
+
+class ComplaintTable(RecordTable):
+    content = tables.Column(linkify=True, verbose_name=_("投诉内容"))
+    enterprise = tables.Column(verbose_name=_("投诉企业"))
+    owner_unit = tables.Column(verbose_name=_("承办单位"))
+
+    class Meta(RecordTable.Meta):
+        model = Complaint
+        fields = [
+            "content",
+            "enterprise",
+            "project",
+            "owner_unit",
+            "received_on",
+            "deadline",
+            "status",
+            "closed_on",
+        ]
+
+    def render_content(self, value):
+        return value[:40]
+
+
+class DuplicateCandidateTable(RecordTable):
+    pair = tables.Column(
+        empty_values=(),
+        linkify=lambda record: record.get_absolute_url(),
+        verbose_name=_("疑似重复"),
+        orderable=False,
+    )
+    project__introducing_unit = tables.Column(verbose_name=_("新报单位"))
+    other__introducing_unit = tables.Column(verbose_name=_("原报单位"))
+    reasons = tables.Column(verbose_name=_("疑似依据"), orderable=False)
+
+    class Meta(RecordTable.Meta):
+        model = DuplicateCandidate
+        fields = [
+            "pair",
+            "project__introducing_unit",
+            "other__introducing_unit",
+            "reasons",
+            "status",
+            "found_at",
+        ]
+
+    def render_pair(self, record):
+        return str(record)
+
+    def render_reasons(self, record):
+        return "、".join(record.reason_labels())
