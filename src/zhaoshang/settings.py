@@ -218,8 +218,15 @@ ZHAOSHANG = {
     "HOME_REGION_CODE": os.environ.get("ZHAOSHANG_HOME_REGION", ""),
     "SHARE_DECIMALS": int(os.environ.get("ZHAOSHANG_SHARE_DECIMALS", "1")),
     "PRODUCTION": PRODUCTION,
+    # A project may be marked signed only after a passing pre-review verdict (预审).
+    "PREREVIEW_REQUIRED": os.environ.get("ZHAOSHANG_PREREVIEW_REQUIRED") == "1",
+    # Days a unit has to answer a supervision ticket (督办单).
+    "TICKET_DAYS": int(os.environ.get("ZHAOSHANG_TICKET_DAYS", "7")),
     "DEPLOYMENT_NAME": os.environ.get("ZHAOSHANG_DEPLOYMENT_NAME", "招商引资工作平台"),
     # Production always enforces the first-login password change and the administrators' second
     # factor; outside production the demo accounts may skip them (SPEC §5).
     "ENFORCE_ACCOUNT_POLICY": PRODUCTION or os.environ.get("ZHAOSHANG_ENFORCE_ACCOUNT_POLICY") == "1",
 }
+
+# Optional e-mail channel for notifications (the in-app inbox always works).
+ZHAOSHANG_EMAIL_NOTIFICATIONS = os.environ.get("ZHAOSHANG_EMAIL_NOTIFICATIONS") == "1"
