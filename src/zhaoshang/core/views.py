@@ -55,6 +55,9 @@ class ModelViewMixin(LoginRequiredMixin):
         return context
 
 
+EXCHANGE_KINDS = ("projects", "funds", "leads", "activities", "enterprises")
+
+
 class ObjectListView(ModelViewMixin, SingleTableMixin, FilterView):
     """A list page: search, filters (kept in the URL), sorting and paging."""
 
@@ -90,6 +93,8 @@ class ObjectListView(ModelViewMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["empty_hint"] = self.empty_hint
+        # Excel in and out (the exchange app) for the kinds it knows, with the list's own filters.
+        context["exchange_kind"] = self.url_base if self.url_base in EXCHANGE_KINDS else ""
         query = self.request.GET.copy()
         query.pop("page", None)
         context["filter_query"] = query.urlencode()

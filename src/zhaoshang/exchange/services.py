@@ -1,0 +1,552 @@
+"""Import and export (SPEC §5): the services behind ``zhaoshang import`` / ``export`` and the pages.
+
+``import_file`` reads every row, checks every cell and applies every row inside one transaction,
+each row in a savepoint so that one bad row does not hide the problems of the next; if any problem
+remains (or on a dry run) the whole transaction is rolled back: all rows or none. Progress is
+reported through a callback, outside the transaction (the page keeps it in the cache).
+"""
+
+import datetime
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, models, transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from zhaoshang.audit.models import AuditAction
+from zhaoshang.audit.services import audit_record
+from zhaoshang.core import access
+from zhaoshang.exchange import cells
+from zhaoshang.exchange.base import ImportContext, Outcome, Problem, Row, RowError
+from zhaoshang.exchange.kinds import ExportContext, HeaderMatch, Sheet, sheet_for
+from zhaoshang.exchange.readers import UnreadableFile, open_table
+from zhaoshang.exchange.workbooks import write_workbook
+from zhaoshang.organisation.choices import Role
+
+HEADER_SCAN_ROWS = 30  # the header is looked for in the first rows (title rows above it are skipped)
+PREVIEW_LIMIT = 500  # rows listed in a preview; the counts cover every row
+# A row whose first cell starts so is a footer (合计, 填表人 …), not data.
+FOOTER_WORDS = (
+    "合计",
+    "总计",
+    "小计",
+    "填表人",
+    "填报人",
+    "审核人",
+    "制表",
+    "填表说明",
+    "说明:",
+    "注:",
+    "注：",
+)
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class Report:
+    """What an import did (or, on a dry run or with problems, would have done)."""
+
+    kind: str
+    label: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    dry_run: bool = False
+    committed: bool = False
+    header_row: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, row: int, outcome: Outcome) -> None:
+        setattr(self, outcome.action, getattr(self, outcome.action) + 1)
+        if outcome.action != "unchanged" and len(self.outcomes) < PREVIEW_LIMIT:
+            self.outcomes.append(
+                {"row": row, "action": outcome.action, "label": outcome.label, "changes": outcome.changes}
+            )
+
+    def summary(self) -> str:
+        counts = _("新增{created}条,更新{updated}条,未变{unchanged}条").format(
+            created=self.created, updated=self.updated, unchanged=self.unchanged
+        )
+        if self.problems:
+            return _("{label}:共{rows}行,发现{n}个问题,未导入任何数据").format(
+                label=self.label, rows=self.rows, n=len(self.problems)
+            )
+        if self.committed:
+            return _("已导入{label}:{counts}").format(label=self.label, counts=counts)
+        if not self.created and not self.updated:
+            return _("检查通过(未写入){label}:全部{n}条与系统中一致,没有需要导入的变化").format(
+                label=self.label, n=self.unchanged
+            )
+        return _("检查通过(未写入){label}:将{counts}").format(label=self.label, counts=counts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "label": str(self.label),
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "problems": [p.as_dict() for p in self.problems],
+            "warnings": [p.as_dict() for p in self.warnings],
+            "outcomes": self.outcomes,
+            "dry_run": self.dry_run,
+            "committed": self.committed,
+            "header_row": self.header_row,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Report":
+        report = cls(kind=data["kind"], label=data["label"])
+        for name in (
+            "rows",
+            "created",
+            "updated",
+            "unchanged",
+            "outcomes",
+            "dry_run",
+            "committed",
+            "header_row",
+        ):
+            setattr(report, name, data.get(name, getattr(report, name)))
+        report.problems = [Problem.from_dict(p) for p in data.get("problems", [])]
+        report.warnings = [Problem.from_dict(p) for p in data.get("warnings", [])]
+        return report
+
+
+def _find_header(
+    rows: Iterator[tuple[int, list]], sheet: Sheet, ctx: ImportContext
+) -> tuple[int | None, HeaderMatch | None, HeaderMatch | None]:
+    """The header: the first row (of the first few) holding every required column; the rows after
+    it stay in ``rows``. Returns (row number, match, best partial match when none qualifies)."""
+    best: HeaderMatch | None = None
+    for scanned, (number, values) in enumerate(rows, start=1):
+        if any(not cells.is_blank(v) for v in values):
+            match = sheet.match_header(values, ctx)
+            if not match.missing and match.columns:
+                return number, match, None
+            if best is None or match.score > best.score:
+                best = match
+        if scanned >= HEADER_SCAN_ROWS:
+            break
+    return None, None, best
+
+
+def _is_footer(values: list) -> bool:
+    for value in values:
+        if not cells.is_blank(value):
+            text = cells.parse_text(value).replace(" ", "")
+            return text.startswith(FOOTER_WORDS)
+    return False
+
+
+def _is_header(values: list, match: HeaderMatch) -> bool:
+    """The header repeated further down (sheets printed page by page repeat it): not data."""
+    return all(
+        index < len(values) and cells.header_text(values[index]) == text
+        for index, (_column, _unit, text) in match.columns.items()
+    )
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _resolve_campaign(campaign):
+    from zhaoshang.targets.models import Campaign
+
+    if campaign is None or isinstance(campaign, Campaign):
+        return campaign
+    found = Campaign.objects.filter(name=str(campaign).strip()).first()
+    if found is None:
+        raise LookupError(_("未找到专项行动“{name}”").format(name=campaign))
+    return found
+
+
+def import_file(
+    *,
+    user,
+    kind: str,
+    path,
+    filename: str | None = None,
+    dry_run: bool = False,
+    campaign=None,
+    as_reported: bool = False,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Import the rows of ``path`` as records of ``kind``, all or none.
+
+    ``user`` None is the command line acting for the bureau. Problems are listed row by row
+    (``第N行 〈列名〉: reason``, N as Excel numbers the row) and nothing is written while any remains;
+    possible duplicates and extreme values are warnings and do not block.
+    """
+    sheet = sheet_for(kind)
+    if not sheet.may_import(user):
+        raise PermissionDenied(_("您没有权限导入{label}。").format(label=sheet.label))
+    report = Report(kind=kind, label=str(sheet.label), dry_run=dry_run)
+    try:
+        campaign = _resolve_campaign(campaign)
+    except LookupError as error:
+        report.problems.append(Problem(None, None, str(error), where=_("参数")))
+        return report
+    try:
+        table = open_table(path, filename)
+    except UnreadableFile as error:
+        report.problems.append(Problem(None, None, str(error), where=_("文件")))
+        return report
+    ctx = ImportContext(user=user, as_reported=as_reported, campaign=campaign)
+
+    rows = table.rows
+    header_row, match, best = _find_header(rows, sheet, ctx)
+    if match is None:
+        required = [c for c in sheet.columns if c.key in sheet.required_keys(ctx)]
+        missing = best.missing if best is not None and best.columns else required
+        names = "".join(f"〈{c.header}〉" for c in missing)
+        report.problems.append(Problem(None, None, _("未找到表头行,缺少必填列{names}").format(names=names)))
+        return report
+    report.header_row = header_row
+    for text, first, second in match.duplicates:
+        report.problems.append(
+            Problem(
+                None,
+                text,
+                _("列重复(第{a}列和第{b}列)").format(a=_column_letter(first), b=_column_letter(second)),
+            )
+        )
+    for text in match.unknown:
+        ctx.warnings.append(Problem(None, text, _("无法识别的列,已忽略")))
+    if report.problems:
+        return report
+    ctx.headers = {column.key: text for column, _unit, text in match.columns.values()}
+    required = sheet.required_keys(ctx)
+    total = max(table.total - header_row, 0)
+
+    sheet.prepare(ctx)
+    last_report = time.monotonic()
+    last = header_row
+    with transaction.atomic():
+        for number, values in rows:
+            last = number
+            if all(cells.is_blank(v) for v in values) or _is_footer(values) or _is_header(values, match):
+                continue
+            report.rows += 1
+            row = _parse_row(number, values, match, required, report)
+            if row is not None:
+                _apply_row(row, sheet, ctx, report)
+            if progress is not None and (time.monotonic() - last_report > 0.5):
+                last_report = time.monotonic()
+                progress(number - header_row, max(total, number - header_row))
+        sheet.finish(ctx)
+        if report.problems or dry_run:
+            transaction.set_rollback(True)
+        else:
+            report.committed = True
+            if report.created or report.updated:
+                audit_record(
+                    action=AuditAction.IMPORT,
+                    user=user,
+                    object_repr=f"{sheet.label} {filename or getattr(path, 'name', path)}"[:200],
+                    after={
+                        "kind": kind,
+                        "created": report.created,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                    },
+                )
+    if progress is not None:
+        progress(last - header_row, last - header_row)
+    report.warnings = ctx.warnings
+    return report
+
+
+def _parse_row(
+    number: int, values: list, match: HeaderMatch, required: set[str], report: Report
+) -> Row | None:
+    parsed: dict[str, Any] = {}
+    raw: dict[str, Any] = {}
+    units: dict[str, str] = {}
+    failed = False
+    for index, (column, unit, text) in match.columns.items():
+        value = values[index] if index < len(values) else None
+        raw[column.key] = value
+        units[column.key] = unit
+        if column.required and column.key in required and cells.is_blank(value):
+            report.problems.append(Problem(number, text, _("必填")))
+            failed = True
+            continue
+        try:
+            parsed[column.key] = column.parse(value, unit)
+        except cells.CellError as error:
+            report.problems.append(Problem(number, text, str(error)))
+            failed = True
+    if failed:
+        return None
+    return Row(number=number, values=parsed, raw=raw, units=units)
+
+
+def _header_for(sheet: Sheet, ctx: ImportContext, key: str | None) -> str | None:
+    if key is None:
+        return None
+    if key in ctx.headers:
+        return ctx.headers[key]
+    try:
+        return sheet.column(key).header
+    except KeyError:
+        return key
+
+
+def _apply_row(row: Row, sheet: Sheet, ctx: ImportContext, report: Report) -> None:
+    problem = None
+    try:
+        with transaction.atomic():  # a savepoint: a failed row leaves the others' checks intact
+            outcomes = sheet.apply(row, ctx)
+    except RowError as error:
+        problem = Problem(row.number, _header_for(sheet, ctx, error.key), error.message)
+    except ValidationError as error:
+        problem = Problem(row.number, None, "".join(error.messages))
+    except DatabaseError as error:
+        problem = Problem(row.number, None, _("数据库拒绝保存该行:{error}").format(error=error))
+    ctx.row_done(ok=problem is None)
+    if problem is not None:
+        report.problems.append(problem)
+        return
+    for outcome in outcomes if isinstance(outcomes, list) else [outcomes]:
+        report.add(row.number, outcome)
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def _month_bounds(date_from: datetime.date | None, date_to: datetime.date | None):
+    end = None
+    if date_to is not None:
+        following = (date_to.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        end = following - datetime.timedelta(days=1)
+    return date_from, end
+
+
+def export_queryset(
+    *,
+    kind: str,
+    user,
+    params=None,
+    month_from: datetime.date | None = None,
+    month_to: datetime.date | None = None,
+) -> models.QuerySet:
+    """The records of ``kind`` an export writes: those ``user`` may see (``core.access.restrict``),
+    filtered as the list page filters them (its FilterSet, from the same query parameters) and, for
+    ``--from``/``--to``, by the kind's date (projects: 签约日期; funds: 月份; leads: 上报日期;
+    activities: 开始日期; targets: 年度)."""
+    sheet = sheet_for(kind)
+    if not sheet.may_export(user):
+        raise PermissionDenied(_("您没有权限导出{label}。").format(label=sheet.label))
+    queryset = sheet.export_queryset()
+    if user is not None and not sheet.config:
+        queryset = access.restrict(queryset, user, access.VIEW)
+    if params is not None and sheet.filterset:
+        try:
+            filterset_class = import_string(sheet.filterset)
+        except ImportError:
+            filterset_class = _fallback_filterset(sheet)
+        if filterset_class is not None:
+            filterset = filterset_class(params, queryset=queryset)
+            queryset = filterset.qs
+    start, end = _month_bounds(month_from, month_to)
+    if sheet.period_field == "year":
+        if start:
+            queryset = queryset.filter(year__gte=start.year)
+        if end:
+            queryset = queryset.filter(year__lte=end.year)
+    elif sheet.period_field:
+        if start:
+            queryset = queryset.filter(**{f"{sheet.period_field}__gte": start})
+        if end:
+            queryset = queryset.filter(**{f"{sheet.period_field}__lte": end})
+    return queryset
+
+
+def _fallback_filterset(sheet: Sheet):
+    """A year/unit filter for lists that have no FilterSet of their own (yet)."""
+    if sheet.name != "targets":
+        return None
+    import django_filters
+
+    from zhaoshang.targets.models import Target
+
+    class TargetFilterSet(django_filters.FilterSet):
+        class Meta:
+            model = Target
+            fields = ["year", "unit", "campaign", "indicator"]
+
+    return TargetFilterSet
+
+
+def export_file(*, kind: str, user, out, queryset: models.QuerySet | None = None, **filters) -> int:
+    """Write the records of ``kind`` to ``out`` (a path or binary file) with the template's columns;
+    returns how many rows were written. Rows are streamed (``iterator``) into a write-only workbook,
+    in constant memory. Phone numbers are masked for roles that may not see them."""
+    sheet = sheet_for(kind)
+    if queryset is None:
+        queryset = export_queryset(kind=kind, user=user, **filters)
+    ctx = ExportContext.for_user(user)
+    rows = (sheet.export_row(obj, ctx) for obj in queryset.iterator(chunk_size=2000))
+    count = write_workbook(sheet=sheet, rows=rows, out=out, user=user)
+    audit_record(
+        action=AuditAction.EXPORT,
+        user=user,
+        object_repr=_("{label} {n}条").format(label=sheet.label, n=count),
+        after={"kind": kind, "rows": count},
+    )
+    return count
+
+
+def template_file(*, kind: str, user, out) -> None:
+    """The empty template of ``kind``: headers, drop-downs and the 填表说明 sheet."""
+    write_workbook(sheet=sheet_for(kind), rows=[], out=out, user=user, template=True)
+
+
+def campaign_create(*, name: str, starts_on: datetime.date, ends_on: datetime.date, description: str = ""):
+    """A 专项行动 (seed 001's 百日会战); its targets come in with ``import targets FILE --campaign``."""
+    from zhaoshang.targets.models import Campaign
+
+    name = cells.parse_text(name)
+    with transaction.atomic():
+        campaign = Campaign(name=name, starts_on=starts_on, ends_on=ends_on, description=description)
+        campaign.full_clean()
+        campaign.save()
+        from zhaoshang.audit.services import snapshot
+
+        audit_record(action=AuditAction.CREATE, obj=campaign, after=snapshot(campaign))
+    return campaign
+
+
+# --- imports from the page ------------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def import_job_create(*, user, kind: str, upload, as_reported: bool = False, campaign=None):
+    """Keep an uploaded file for its check and its import (two requests); refuses what cannot be a
+    spreadsheet before anything is stored."""
+    import hashlib
+    from pathlib import Path
+
+    from zhaoshang.exchange.models import ImportJob
+    from zhaoshang.exchange.readers import SUPPORTED_SUFFIXES
+
+    sheet = sheet_for(kind)
+    if not sheet.may_import(user):
+        raise PermissionDenied(_("您没有权限导入{label}。").format(label=sheet.label))
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ValidationError(_("请上传 .xlsx、.xls 或 .csv 文件。"))
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("文件超过50MB,请拆分后分批导入。"))
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    job = ImportJob(
+        kind=kind,
+        user=user,
+        filename=Path(upload.name).name[:255],
+        sha256=digest.hexdigest(),
+        # Only the bureau chooses: its rows come in recognised unless "as reported" (a unit's never are).
+        as_reported=bool(as_reported) and (user.is_superuser or user.role == Role.BUREAU),
+        campaign=campaign,
+    )
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    return job
+
+
+def _job_progress(job, phase: str) -> ProgressCallback:
+    from django.core.cache import cache
+
+    def report(done: int, total: int) -> None:
+        cache.set(job.progress_key, {"phase": phase, "done": done, "total": total}, 3600)
+
+    return report
+
+
+def import_job_run(*, job, confirm: bool) -> Report:
+    """Check (``confirm`` False: a dry run, the preview) or import an uploaded file.
+
+    The job moves to 检查中/导入中 with a conditional update, so that a double click cannot import
+    twice; its progress is kept in the cache (outside the import's transaction) for the page to poll.
+    """
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from zhaoshang.exchange.models import ImportJob, ImportStatus
+
+    sources = (
+        (ImportStatus.CHECKED,)
+        if confirm
+        else (ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED)
+    )
+    running = ImportStatus.IMPORTING if confirm else ImportStatus.CHECKING
+    moved = ImportJob.objects.filter(pk=job.pk, status__in=sources).update(status=running)
+    job.refresh_from_db()
+    if not moved:
+        if job.report:
+            return Report.from_dict(job.report)
+        raise ValidationError(_("该导入任务正在处理中,请稍候。"))
+    phase = "import" if confirm else "check"
+    progress = _job_progress(job, phase)
+    progress(0, 0)
+    try:
+        path = job.file.path
+        try:
+            with open(path, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except FileNotFoundError as error:
+            raise ValidationError(_("上传的文件已不存在,请重新上传。")) from error
+        if digest != job.sha256:
+            raise ValidationError(_("上传的文件已被改动,请重新上传。"))
+        report = import_file(
+            user=job.user,
+            kind=job.kind,
+            path=path,
+            filename=job.filename,
+            dry_run=not confirm,
+            campaign=job.campaign,
+            as_reported=job.as_reported,
+            progress=progress,
+        )
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED)
+        cache.delete(job.progress_key)
+        raise
+    if report.problems:
+        status = ImportStatus.FAILED
+    else:
+        status = ImportStatus.IMPORTED if confirm else ImportStatus.CHECKED
+    job.status = status
+    job.report = report.as_dict()
+    job.finished_at = timezone.now() if confirm or report.problems else None
+    job.save(update_fields=["status", "report", "finished_at"])
+    cache.set(job.progress_key, {"phase": "done", "done": report.rows, "total": report.rows}, 600)
+    return report
+
+
+def import_job_progress(job) -> dict[str, Any]:
+    from django.core.cache import cache
+
+    return cache.get(job.progress_key) or {"phase": "waiting", "done": 0, "total": 0}
