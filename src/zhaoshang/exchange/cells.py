@@ -243,6 +243,15 @@ PLAIN_UNITS = {
 }
 _CELL_SUFFIXES = ("个", "家", "次", "天", "条", "批次", "批", "场", "人次", "人", "亩", "项")
 FOUR_PLACES = Decimal("0.0001")
+# Amounts are stored as DECIMAL(18, 4): at most 14 digits before the point.
+AMOUNT_LIMIT = Decimal(10) ** 14
+
+
+def _fit_amount(amount: Decimal, original) -> Decimal:
+    """The amount rounded half-up to one yuan, or a clear problem when it cannot be stored."""
+    if not amount.is_finite() or abs(amount) >= AMOUNT_LIMIT:
+        raise CellError(_("金额“{value}”超出可记录的范围").format(value=parse_text(original)))
+    return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 
 
 def parse_amount(value, unit: str = "万元") -> Decimal | None:
@@ -260,7 +269,7 @@ def parse_amount(value, unit: str = "万元") -> Decimal | None:
             amount = _decimal_of(value) * per_unit / Decimal(10**4)
         except (InvalidOperation, ValueError, TypeError) as exc:
             raise CellError(_("无法识别的金额“{value}”").format(value=value)) from exc
-        return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+        return _fit_amount(amount, value)
     text = _normalise_number_text(value)
     for prefix in ("¥", "RMB", "CNY", "人民币", "USD", "US$", "$"):
         if text.upper().startswith(prefix):
@@ -281,8 +290,7 @@ def parse_amount(value, unit: str = "万元") -> Decimal | None:
         raise CellError(_("无法识别的金额“{value}”").format(value=parse_text(value))) from exc
     # A magnitude written in the cell makes the number absolute; a bare one is in the header's unit.
     scale = Decimal(1) if absolute or has_magnitude else per_unit
-    amount = number * scale / Decimal(10**4)
-    return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+    return _fit_amount(number * scale / Decimal(10**4), value)
 
 
 def parse_number(value) -> Decimal | None:
@@ -292,9 +300,12 @@ def parse_number(value) -> Decimal | None:
         return None
     if not isinstance(value, str):
         try:
-            return _decimal_of(value)
+            number = _decimal_of(value)
         except (InvalidOperation, ValueError, TypeError) as exc:
             raise CellError(_("无法识别的数字“{value}”").format(value=value)) from exc
+        if not number.is_finite():
+            raise CellError(_("无法识别的数字“{value}”").format(value=value))
+        return number
     text = _normalise_number_text(value)
     for suffix in _CELL_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
