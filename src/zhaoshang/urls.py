@@ -16,6 +16,8 @@ urlpatterns = [
     path("leads/", include("zhaoshang.leads.urls")),
     path("activities/", include("zhaoshang.activities.urls")),
     path("enterprises/", include("zhaoshang.enterprises.urls")),
+    path("targets/", include("zhaoshang.targets.urls")),
+    path("campaigns/", include("zhaoshang.targets.urls_campaigns")),
     path("metrics/", include("zhaoshang.metrics.urls")),
     path("assessments/", include("zhaoshang.assessment.urls")),
     path("exchange/", include("zhaoshang.exchange.urls")),

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.access import BUREAU_ONLY, Scope, register_scope
@@ -28,6 +29,9 @@ class Campaign(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:detail", args=[self.pk])
 
 
 class Target(TimeStamped):
@@ -96,7 +100,13 @@ class Target(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.unit or self.region} {self.indicator}"
+        from zhaoshang.metrics.indicators import REGISTRY
+
+        indicator = REGISTRY.get(self.indicator)
+        return f"{self.year}年 {self.unit or self.region} {indicator.name if indicator else self.indicator}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("targets:detail", args=[self.pk])
 
 
 register_scope(Campaign, Scope(unit=None, region=None, writers=BUREAU_ONLY))
