@@ -156,7 +156,9 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=["reporter", "unit_head"]) | Q(unit__isnull=False) | Q(is_superuser=True),
+                condition=~Q(role__in=["reporter", "unit_head"])
+                | Q(unit__isnull=False)
+                | Q(is_superuser=True),
                 name="user_unit_role_has_unit",
                 violation_error_message=_("填报员和单位负责人必须属于一个任务单位。"),
             ),
