@@ -268,7 +268,7 @@ def assessment_run(
     actor = user if user is not None and user.pk else None
     with transaction.atomic():
         existing = list(
-            Run.objects.select_for_update()
+            Run.objects.select_for_update(of=("self",))
             .filter(scheme=scheme, period_code=period.code)
             .select_related("scheme")
         )
@@ -332,7 +332,7 @@ def assessment_publish(*, user, run: Run) -> Run:
     """Freeze a draft exactly as it stands (the figures the bureau checked on the page)."""
     _check_can_run(user, run.scheme)
     with transaction.atomic():
-        current = Run.objects.select_for_update().select_related("scheme").get(pk=run.pk)
+        current = Run.objects.select_for_update(of=("self",)).select_related("scheme").get(pk=run.pk)
         if current.status == RunStatus.PUBLISHED:
             raise _published_error(current)
         other = (
