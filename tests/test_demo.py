@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.test import override_settings
@@ -531,8 +531,3 @@ def test_second_run_changes_nothing(demo):
     assert "已存在" in out.getvalue()
     assert "Zhaoshang@2022" in out.getvalue()
     assert {m: m._default_manager.count() for m in models} == before
-
-
-def test_other_scales_not_implemented(demo):
-    with pytest.raises(CommandError, match="该规模的合成数据尚未实现"):
-        call_command("demo", "--scale", "city")

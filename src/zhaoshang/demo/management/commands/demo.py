@@ -6,6 +6,9 @@ database holds other rows that point at demo records with protected foreign keys
 (an append-only hash chain that must not be rewritten), assessments, tickets, records people added
 while trying the product — and deleting demo rows would either fail or destroy that work. To start
 over, start from a fresh database.
+
+``--scale city|province`` loads synthetic data sized like a city or a province, for benchmarks
+(``zhaoshang.demo.scale``); it is idempotent the same way, detected by the synthetic tree's root region.
 """
 
 import time
@@ -56,7 +59,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale: str, seed: int, **options) -> None:
         if scale != "district":
-            raise CommandError(_("该规模的合成数据尚未实现"))
+            self.handle_synthetic(scale, seed)
+            return
         if demo_exists():
             self.stdout.write(
                 _("演示数据已存在(区划代码{code}),未做任何修改。如需重新生成,请使用新的数据库。").format(
@@ -74,6 +78,36 @@ class Command(BaseCommand):
                 ).format(seed=seed, seconds=time.monotonic() - started, **counts)
             )
         self.print_accounts()
+
+    def handle_synthetic(self, scale: str, seed: int) -> None:
+        """City and province scales: synthetic data for benchmarks (``zhaoshang.demo.scale``)."""
+        from zhaoshang.demo.scale import SCALES, build_scale
+
+        spec = SCALES[scale]
+        try:
+            result = build_scale(spec, seed=seed)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        if result.skipped:
+            self.stdout.write(
+                _("合成数据“{name}”已存在(区划代码{code}),未做任何修改。").format(
+                    name=spec.root_name, code=spec.root_code
+                )
+            )
+            return
+        counts = result.counts
+        self.stdout.write(
+            _(
+                "已生成{name}合成数据(种子{seed},用时{seconds:.1f}秒):区划{regions}个、任务单位{units}个、"
+                "企业{enterprises}家、项目{projects}个、招商信息{leads}条、招商活动{activities}次、"
+                "到位资金{funds}条、预审会{prereview_meetings}次、目标任务{targets}项。"
+            ).format(name=spec.root_name, seed=seed, seconds=result.seconds, **counts)
+        )
+        self.stdout.write(
+            _("账号:{accounts}(密码{password},可查看{name}全部数据)").format(
+                accounts="、".join(result.accounts), password=DEMO_PASSWORD, name=spec.root_name
+            )
+        )
 
     def print_accounts(self) -> None:
         users = {

@@ -1,0 +1,181 @@
+"""The synthetic city/province generator (``zhaoshang demo --scale city|province``), on a tiny tree:
+row counts, every constraint satisfied, idempotent, deterministic, and the command's dispatch."""
+
+import hashlib
+import io
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import F
+
+from zhaoshang.activities.models import Activity
+from zhaoshang.demo import scale
+from zhaoshang.demo.scale import ScaleSpec, build_scale
+from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.leads.models import Lead
+from zhaoshang.organisation.models import AssessmentGroup, Region, Unit, User
+from zhaoshang.projects.models import FundsRecord, PreReviewVerdict, Project
+from zhaoshang.targets.models import Target
+
+pytestmark = pytest.mark.django_db
+
+# 2 cities × 1 county × 10 units (4 towns, a zone, task forces, a resident office, departments).
+SPEC = ScaleSpec(
+    key="scaletest",
+    root_code="960000",
+    root_name="测试合成省",
+    cities=2,
+    counties_per_city=1,
+    towns_per_county=4,
+    units_per_county=10,
+    projects=200,
+    activities=1500,
+    leads=300,
+    enterprises=80,
+    name_offset=25,
+)
+TODAY = date(2024, 5, 20)
+YEARS = 4  # 2021 … 2024
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def built():
+    return build_scale(SPEC, seed=1, today=TODAY, progress=None)
+
+
+def in_tree(model, path="region__path__startswith"):
+    return model.objects.filter(**{path: "/960000/"})
+
+
+def test_counts(built):
+    assert not built.skipped
+    # root + 2 cities + 2 counties + 8 towns
+    assert in_tree(Region, "path__startswith").count() == 13
+    assert in_tree(Unit).count() == 20
+    assert in_tree(Project).count() == 200
+    assert Activity.objects.filter(unit__region__path__startswith="/960000/").count() == 1500
+    assert Lead.objects.filter(unit__region__path__startswith="/960000/").count() == 300
+    assert Enterprise.objects.count() == 80
+    # every unit, and each county, city and the root: 12 indicators a year
+    assert Target.objects.filter(region__path__startswith="/960000/").count() == (20 + 5) * 12 * YEARS
+    assert built.counts["projects"] == 200 and built.counts["funds"] == FundsRecord.objects.count() > 0
+    assert PreReviewVerdict.objects.exists()
+
+
+def test_tree_groups_and_accounts(built):
+    root = Region.objects.get(code="960000")
+    assert root.level == "province" and root.parent is None
+    for region in Region.objects.filter(path__startswith=root.path):
+        parent = region.parent
+        assert region.path == (parent.path if parent else "/") + region.code + "/"
+    towns, forces = (
+        AssessmentGroup.objects.get(name="测试合成省任务单位"),
+        AssessmentGroup.objects.get(name="测试合成省产业招商专班"),
+    )
+    assert Unit.objects.filter(assessment_group=towns).count() == 2 * 7
+    assert set(Unit.objects.filter(assessment_group=forces).values_list("kind", flat=True)) == {
+        "task_force",
+        "resident_office",
+    }
+    bureau = User.objects.get(username="scaletest_bureau")
+    assert bureau.role == "bureau" and bureau.region == root
+    assert built.accounts == ["scaletest_bureau", "scaletest_leader"]
+    # projects land where their introducing unit is
+    assert not Project.objects.exclude(region_id=F("introducing_unit__region_id")).exists()
+
+
+def test_every_constraint_holds(built):
+    # Check constraints are checked on insert; foreign keys (deferred) and the rest here.
+    connection.check_constraints()
+    samples = [
+        *Project.objects.all()[:120],
+        *FundsRecord.objects.all()[:120],
+        *Lead.objects.all()[:120],
+        *Activity.objects.all()[:120],
+        *Enterprise.objects.all()[:40],
+        *Target.objects.all()[:60],
+    ]
+    for obj in samples:
+        try:
+            obj.full_clean()
+        except ValidationError as error:  # pragma: no cover - the message says what broke
+            pytest.fail(f"{type(obj).__name__} {obj.pk}: {error}")
+    # Dates run from 2021 (a negotiation may start a little before) to today; most are recognised.
+    assert not Project.objects.filter(signed_on__gt=TODAY).exists()
+    assert not Project.objects.filter(signed_on__lt=date(2021, 1, 1)).exists()
+    assert not Activity.objects.filter(started_on__gt=TODAY).exists()
+    assert not Lead.objects.filter(reported_on__gt=TODAY).exists()
+    assert not FundsRecord.objects.filter(month__gt=TODAY).exists()
+    recognised = Activity.objects.filter(review_status="recognised").count()
+    assert recognised / Activity.objects.count() > 0.8
+    assert (
+        not FundsRecord.objects.exclude(review_status="recognised")
+        .exclude(recognised_amount_wan=None)
+        .exists()
+    )
+    assert not Lead.objects.exclude(review_status="recognised").exclude(is_valuable=None).exists()
+
+
+def test_idempotent(built):
+    before = (Project.objects.count(), Activity.objects.count(), Unit.objects.count(), Target.objects.count())
+    again = build_scale(SPEC, seed=2, today=TODAY, progress=None)
+    assert again.skipped
+    assert before == (
+        Project.objects.count(),
+        Activity.objects.count(),
+        Unit.objects.count(),
+        Target.objects.count(),
+    )
+
+
+def _digest() -> str:
+    h = hashlib.sha256()
+    for row in Project.objects.order_by("name", "introducing_unit__name").values_list(
+        "name",
+        "introducing_unit__name",
+        "total_investment_wan",
+        "stage",
+        "signed_on",
+        "commenced_on",
+        "review_status",
+    ):
+        h.update(repr(row).encode())
+    for row in Activity.objects.order_by("started_on", "unit__name", "kind", "enterprise_count").values_list(
+        "kind", "unit__name", "started_on", "ended_on", "enterprise_count", "batches"
+    ):
+        h.update(repr(row).encode())
+    for row in Target.objects.order_by("year", "unit__name", "region__code", "indicator").values_list(
+        "year", "unit__name", "region__code", "indicator", "value"
+    ):
+        h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def test_deterministic():
+    digests = []
+    for _ in range(2):
+        with transaction.atomic():
+            build_scale(SPEC, seed=7, today=TODAY, progress=None)
+            digests.append(_digest())
+            transaction.set_rollback(True)
+    assert digests[0] == digests[1]
+
+
+def test_demo_command_dispatches_to_the_generator(monkeypatch):
+    monkeypatch.setitem(scale.SCALES, "city", SPEC)
+    out = io.StringIO()
+    call_command("demo", "--scale", "city", "--seed", "3", stdout=out)
+    assert "已生成测试合成省合成数据" in out.getvalue()
+    assert "scaletest_bureau" in out.getvalue()
+    out = io.StringIO()
+    call_command("demo", "--scale", "city", stdout=out)
+    assert "已存在" in out.getvalue()
+    assert Project.objects.count() == 200
