@@ -213,6 +213,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# Whole-month figures read from the monthly summary table (metrics.rollup); 0 counts every figure from
+# the records (slower at scale, same numbers).
+ZHAOSHANG_ROLLUP = os.environ.get("ZHAOSHANG_ROLLUP", "1") != "0"
+
 # Deployment settings (SPEC §3): the deployment's home region and how many decimals shares carry.
 ZHAOSHANG = {
     "HOME_REGION_CODE": os.environ.get("ZHAOSHANG_HOME_REGION", ""),

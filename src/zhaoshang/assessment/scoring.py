@@ -17,11 +17,12 @@ CENT = Decimal("0.01")
 
 
 def half_up(value: Fraction, places: int = 2) -> Decimal:
-    """An exact fraction rounded half-up (away from zero) to ``places`` decimals."""
-    scale = 10**places
-    whole = int(abs(value) * scale + Fraction(1, 2))
-    result = (Decimal(whole) / Decimal(scale)).quantize(Decimal(1).scaleb(-places))
-    return -result if value < 0 else result
+    """An exact fraction rounded half-up (away from zero) to ``places`` decimals:
+    floor(|n|/d × 10^places + 1/2) in integer arithmetic (an assessment rounds ~10^5 of them)."""
+    n, d = value.numerator, value.denominator
+    whole = (abs(n) * 10**places * 2 + d) // (2 * d)
+    result = Decimal(whole).scaleb(-places)
+    return -result if n < 0 else result
 
 
 def exact_progress(time_progress: Decimal) -> Fraction:
@@ -51,6 +52,39 @@ def _text(value: Decimal | Fraction | None, places: int = 6) -> str | None:
     return format(value.normalize(), "f")
 
 
+def _item_fields(item, progress: Fraction) -> dict[str, Any]:
+    """What an item's line says whatever the unit: computed once per item and period, not per unit."""
+    key = (id(item), progress)
+    cached = _ITEM_FIELDS.get(key)
+    if cached is None or cached[0] is not item:
+        fields = {
+            "item": item.pk,
+            "name": item.display_name,
+            "code": item.indicator,
+            "kind": item.kind,
+            "rule": item.rule,
+            "completion": None,
+            "time_progress": _text(progress),
+            "ratio": None,
+            "capped": False,
+            "rank": None,
+            "weight": _text(item.weight) if item.weight is not None else None,
+            "cap": _text(item.cap) if item.cap is not None else None,
+            "step": _text(item.step) if item.step is not None else None,
+            "per_item": _text(item.points_per_item) if item.points_per_item is not None else None,
+            "no_target": False,
+            "veto": False,
+        }
+        if len(_ITEM_FIELDS) > 1000:
+            _ITEM_FIELDS.clear()
+        cached = _ITEM_FIELDS[key] = (item, fields)
+    return cached[1]
+
+
+# (id(item), progress) → (item, fields); the item is kept so that a recycled id never matches.
+_ITEM_FIELDS: dict[tuple[int, Fraction], tuple[Any, dict[str, Any]]] = {}
+
+
 def score_item(
     item,
     *,
@@ -67,24 +101,9 @@ def score_item(
     "年度未完成目标" veto).
     """
     entry: dict[str, Any] = {
-        "item": item.pk,
-        "name": item.display_name,
-        "code": item.indicator,
-        "kind": item.kind,
-        "rule": item.rule,
+        **_item_fields(item, progress),
         "value": _text(value),
         "target": _text(target) if target is not None else None,
-        "completion": None,
-        "time_progress": _text(progress),
-        "ratio": None,
-        "capped": False,
-        "rank": None,
-        "weight": _text(item.weight) if item.weight is not None else None,
-        "cap": _text(item.cap) if item.cap is not None else None,
-        "step": _text(item.step) if item.step is not None else None,
-        "per_item": _text(item.points_per_item) if item.points_per_item is not None else None,
-        "no_target": False,
-        "veto": False,
     }
     points = Fraction(0)
     if item.rule == ScoringRule.COMPLETION:

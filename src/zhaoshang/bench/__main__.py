@@ -37,11 +37,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="合成数据的随机数种子(默认0)")
     parser.add_argument("--runs", type=int, default=None, help="驾驶舱计时次数(默认省级15次、其他5次)")
     parser.add_argument("--only", help="只运行这些基准(逗号分隔的名称前缀,如 dashboard,assessment)")
-    parser.add_argument(
-        "--experiments",
-        action="store_true",
-        help="另外试验建议的索引和汇总表(在基准数据库上临时建立后删除),结果写入 experiments.json",
-    )
     args = parser.parse_args(argv)
     if args.quick:
         args.scale = "city" if args.scale == "province" else args.scale

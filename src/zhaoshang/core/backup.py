@@ -22,7 +22,16 @@ from django.utils.translation import gettext as _
 
 FORMAT = "zhaoshang-backup/1"
 MARKER = "COMPLETE"
-EXCLUDED = {"sessions.session", "contenttypes.contenttype", "auth.permission", "admin.logentry"}
+# Besides Django's own bookkeeping: the monthly summary and its marks are derived from the records
+# (metrics.rollup) and rebuilt after a restore rather than carried in the archive.
+EXCLUDED = {
+    "sessions.session",
+    "contenttypes.contenttype",
+    "auth.permission",
+    "admin.logentry",
+    "metrics.monthlyfigure",
+    "metrics.rollupmark",
+}
 
 
 class BackupError(Exception):
@@ -157,6 +166,11 @@ def restore(path: Path) -> list[TableCheck]:
                                 obj.save()
         connection.check_constraints()
         _reset_sequences(known.values())
+        # The triggers marked every restored record; one mark has the first read rebuild instead.
+        from zhaoshang.metrics.models import RollupMark
+
+        RollupMark.objects.all().delete()
+        RollupMark.objects.create(kind="all")
         root = Path(settings.MEDIA_ROOT)
         for name in manifest["files"]:
             target = root / name

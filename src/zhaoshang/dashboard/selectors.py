@@ -8,16 +8,22 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Value, When
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from zhaoshang.core import access
-from zhaoshang.metrics.engine import ZERO, measure, measure_by_unit, measure_grouped, yoy_growth
+from zhaoshang.metrics.engine import (
+    ZERO,
+    measure_breakdown,
+    measure_by_month,
+    measure_by_unit,
+    measure_many,
+    yoy_growth,
+)
 from zhaoshang.metrics.indicators import REGISTRY, Basis
 from zhaoshang.metrics.periods import Period
+from zhaoshang.metrics.rollup import BAND_LABELS
 from zhaoshang.organisation.choices import UNIT_ROLES
-from zhaoshang.organisation.models import Unit
+from zhaoshang.organisation.models import Industry, Unit
 from zhaoshang.projects.models import Project
 from zhaoshang.targets.models import Target
 
@@ -93,21 +99,13 @@ def _link(code: str, period: Period, basis: str) -> str:
     return f"/activities/?kind=trip&started_from={start}&started_to={end}{status}"
 
 
-def size_band():
-    return Case(
-        When(counted__gte=200000, then=Value(_("20亿元以上"))),
-        When(counted__gte=100000, then=Value(_("10–20亿元"))),
-        When(counted__gte=50000, then=Value(_("5–10亿元"))),
-        When(counted__gte=10000, then=Value(_("1–5亿元"))),
-        default=Value(_("1亿元以下")),
-        output_field=CharField(),
-    )
-
-
 def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) -> dict:
     scope = user_scope(user)
     previous = period.previous_year()
     targets = _targets(user, period.year, HEADLINE_CODES)
+    codes = [*HEADLINE_CODES, "signed_projects", "in_production_projects"]
+    now = measure_many(codes, period=period, basis=basis, **scope)
+    then = measure_many(HEADLINE_CODES, period=previous, basis=basis, **scope)
     headlines = []
     for code in HEADLINE_CODES:
         indicator = REGISTRY[code]
@@ -117,8 +115,8 @@ def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) ->
                 str(indicator.name),
                 str(indicator.unit),
                 indicator.money,
-                measure(code, period=period, basis=basis, **scope),
-                measure(code, period=previous, basis=basis, **scope),
+                now[code],
+                then[code],
                 targets.get(code),
                 _link(code, period, basis),
             )
@@ -130,16 +128,25 @@ def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) ->
         list(range(period.start.month, period.end.month + 1)) if period.start.year == period.end.year else []
     )
     trend = {}
-    for code in ("signed_projects_100m", "signed_amount_100m_wan"):
-        for label, p in (("now", period), ("then", previous)):
-            values = measure_grouped(code, period=p, basis=basis, group_by=TruncMonth("signed_on"), **scope)
-            per_month = {key.month: value for key, value in values.items() if key is not None}
+    trend_codes = ["signed_projects_100m", "signed_amount_100m_wan"]
+    for label, p in (("now", period), ("then", previous)):
+        values = measure_by_month(trend_codes, period=p, basis=basis, **scope)
+        for code in trend_codes:
+            per_month = {key.month: value for key, value in values[code].items()}
             trend[f"{code}:{label}"] = [float(per_month.get(m, ZERO)) for m in months]
 
-    industries = measure_grouped(
-        "signed_amount_100m_wan", period=period, basis=basis, group_by="industry__name", **scope
+    by_industry = measure_breakdown("industry", period=period, basis=basis, **scope)
+    industry_names = dict(
+        Industry.objects.filter(pk__in=[int(k) for k in by_industry if k.isdigit()]).values_list("pk", "name")
     )
-    bands = measure_grouped("signed_projects", period=period, basis=basis, group_by=size_band(), **scope)
+    industries: dict[str, Decimal] = {}
+    for key, value in by_industry.items():
+        name = industry_names.get(int(key)) if key.isdigit() else None
+        industries[name or _("其他")] = industries.get(name or _("其他"), ZERO) + value
+    bands = {
+        str(BAND_LABELS.get(k, k)): v
+        for k, v in measure_breakdown("band", period=period, basis=basis, **scope).items()
+    }
 
     units = access.unit_choices_for(user, Unit.objects.filter(is_active=True))
     unit_names = dict(units.values_list("pk", "name"))
@@ -161,9 +168,9 @@ def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) ->
 
     funnel = [
         (_("招商信息"), by["leads"].value),
-        (_("签约项目"), measure("signed_projects", period=period, basis=basis, **scope)),
+        (_("签约项目"), now["signed_projects"]),
         (_("开工项目"), by["commenced_projects"].value),
-        (_("投产项目"), measure("in_production_projects", period=period, basis=basis, **scope)),
+        (_("投产项目"), now["in_production_projects"]),
     ]
 
     stalled = (
@@ -181,7 +188,7 @@ def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) ->
         "headlines": headlines,
         "trend": {"months": [f"{m}月" for m in months], **trend},
         "industries": [
-            {"name": name or _("其他"), "value": float(v / 10000)}
+            {"name": name, "value": float(v / 10000)}
             for name, v in sorted(industries.items(), key=lambda kv: -kv[1])
         ],
         "bands": [{"name": name, "value": float(v)} for name, v in bands.items()],

@@ -1,7 +1,9 @@
 """Measuring indicators for a scope and a period, on a basis, with YoY, target and 序时进度.
 
 Every figure in the product comes from here. The aggregates run in the database, one query per
-indicator however many units are measured.
+indicator however many units are measured. Whole-month periods of the summed indicators read the
+monthly summary (``metrics.rollup``), which holds exactly what these functions count from the
+records; anything else (a campaign's days, a week, several units at once) counts the records.
 """
 
 import datetime
@@ -9,7 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
 
+from zhaoshang.metrics import rollup
 from zhaoshang.metrics.indicators import REGISTRY, Basis, Indicator
 from zhaoshang.metrics.periods import Period, percent
 
@@ -37,11 +41,19 @@ def measure(
     """The value of indicator ``code`` in ``period`` for one unit, a set of units, a region's subtree,
     or everything. A joint activity counts once for the region (and once per unit taking part)."""
     indicator = REGISTRY[code]
-    qs = indicator.queryset(period, basis)
     if unit is not None:
         units = [unit]
     if units is not None and indicator.unit_path is None:
         return ZERO
+    if (
+        rollup.covers(code, period)
+        and (units is None or len(units) == 1)
+        and (units is None or region is None)
+    ):
+        ids = None if units is None else [_pk(u) for u in units]
+        found = rollup.read(codes=[code], period=period, basis=basis, region=region, unit_ids=ids)
+        return found.get((code,), ZERO)
+    qs = indicator.queryset(period, basis)
     qs = _scoped(indicator, qs, units=units)
     qs = _scoped(indicator, qs, region=region)
     return _aggregate(indicator, qs, period, basis)
@@ -54,6 +66,9 @@ def measure_by_unit(
     indicator = REGISTRY[code]
     if indicator.unit_path is None:
         return {}
+    if rollup.covers(code, period):
+        found = rollup.read(codes=[code], period=period, basis=basis, unit_ids=unit_ids, by="unit")
+        return {unit_id: value for (_code, unit_id), value in found.items() if unit_id is not None}
     out: dict[int, Decimal] = {}
     paths = [indicator.unit_path] + ([indicator.partner_path] if indicator.partner_path else [])
     for path in paths:
@@ -121,9 +136,13 @@ def figure(
     return Figure(REGISTRY[code], period, value, previous, target, period.time_progress(as_of=as_of))
 
 
+def _pk(unit) -> int:
+    return unit if isinstance(unit, int) else unit.pk
+
+
 def _scoped(indicator: Indicator, qs, *, region=None, units=None):
     if units is not None:
-        ids = [u if isinstance(u, int) else u.pk for u in units]
+        ids = [_pk(u) for u in units]
         condition = Q(**{f"{indicator.unit_path}__in": ids})
         if indicator.partner_path:
             condition |= Q(**{f"{indicator.partner_path}__in": ids})
@@ -140,7 +159,75 @@ def measure_grouped(
     """The value per group (a field path such as ``"industry__name"`` or an expression such as
     ``TruncMonth("signed_on")``), in one query: the breakdowns and monthly trends of the dashboard."""
     indicator = REGISTRY[code]
+    if group_by == f"{indicator.region_path}__path" and units is None and rollup.covers(code, period):
+        found = rollup.read(codes=[code], period=period, basis=basis, region=region, by="region_path")
+        return {path: value for (_code, path), value in found.items()}
     qs = _scoped(indicator, indicator.queryset(period, basis), region=region, units=units)
     rows = qs.annotate(_group=group_by if not isinstance(group_by, str) else F(group_by)).values("_group")
     rows = rows.annotate(v=indicator.value(period, basis), n=Count("pk")).order_by()
     return {row["_group"]: _as_decimal(indicator, row["v"], row["n"]) for row in rows}
+
+
+def measure_many(
+    codes: list[str], *, period: Period, basis: str = Basis.RECOGNISED, region=None, units=None
+) -> dict[str, Decimal]:
+    """``measure`` for several indicators of one scope; those the monthly summary covers in one query."""
+    single = units is None or len(units) == 1
+    covered = [c for c in codes if single and rollup.covers(c, period) and REGISTRY[c].unit_path]
+    out: dict[str, Decimal] = {}
+    if covered and (units is None or region is None):
+        ids = None if units is None else [_pk(u) for u in units]
+        found = rollup.read(codes=covered, period=period, basis=basis, region=region, unit_ids=ids)
+        out = {c: found.get((c,), ZERO) for c in covered}
+    for code in codes:
+        if code not in out:
+            out[code] = measure(code, period=period, basis=basis, region=region, units=units)
+    return out
+
+
+def measure_by_month(
+    codes: list[str], *, period: Period, basis: str = Basis.RECOGNISED, region=None, units=None
+) -> dict[str, dict[datetime.date, Decimal]]:
+    """``{code: {first day of month: value}}``: the monthly trend, by each record's own date."""
+    out: dict[str, dict[datetime.date, Decimal]] = {c: {} for c in codes}
+    single = units is None or len(units) == 1
+    covered = [c for c in codes if single and rollup.covers(c, period) and not REGISTRY[c].overlaps]
+    if covered and (units is None or region is None):
+        ids = None if units is None else [_pk(u) for u in units]
+        found = rollup.read(
+            codes=covered, period=period, basis=basis, region=region, unit_ids=ids, by="month"
+        )
+        for (code, month), value in found.items():
+            out[code][month] = value
+    for code in codes:
+        if code in covered:
+            continue
+        values = measure_grouped(
+            code,
+            period=period,
+            basis=basis,
+            group_by=TruncMonth(REGISTRY[code].date_field),
+            region=region,
+            units=units,
+        )
+        out[code] = {rollup._as_date(k): v for k, v in values.items() if k is not None}
+    return out
+
+
+def measure_breakdown(
+    name: str, *, period: Period, basis: str = Basis.RECOGNISED, region=None, units=None
+) -> dict[str, Decimal]:
+    """A breakdown of ``rollup.BREAKDOWNS`` (``industry``: by industry id; ``band``: by size band
+    label), from the summary's area rows where it covers the scope, else from the records."""
+    code, group_by = rollup.BREAKDOWNS[name]
+    if units is None and rollup.covers(code, period) and (region is None or region.level != "town"):
+        return rollup.read_breakdown(name=name, period=period, basis=basis, region=region)
+    values = measure_grouped(
+        code,
+        period=period,
+        basis=basis,
+        group_by=rollup.size_band() if group_by == "band" else group_by,
+        region=region,
+        units=units,
+    )
+    return {("" if k is None else str(k)): v for k, v in values.items()}

@@ -151,6 +151,8 @@ class Project(Reported):
         verbose_name = _("招商项目")
         verbose_name_plural = _("招商项目")
         ordering = ["-signed_on", "-id"]
+        # 逾期未开工 (overdue_start_projects) is counted by agreed start date over a period.
+        indexes = [models.Index(fields=["agreed_start_on"], name="projects_agreed_start")]
         constraints = [
             _non_negative("project", "total_investment_wan", _("总投资不能为负数。")),
             _non_negative("project", "added_investment_wan", _("新增投资不能为负数。")),

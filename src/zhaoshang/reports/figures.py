@@ -19,11 +19,11 @@ from functools import cached_property
 
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
 
-from zhaoshang.dashboard.selectors import size_band
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.metrics.engine import ZERO, Figure, measure, measure_by_unit, measure_grouped
 from zhaoshang.metrics.indicators import REGISTRY, Basis
 from zhaoshang.metrics.periods import Period
+from zhaoshang.metrics.rollup import size_band
 from zhaoshang.organisation.choices import UnitKind
 from zhaoshang.organisation.models import Region, Unit
 from zhaoshang.reports import links

@@ -1,0 +1,37 @@
+"""``zhaoshang rollup rebuild|verify``: the monthly summary the metrics engine reads (``metrics.rollup``)."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from zhaoshang.metrics import rollup
+
+
+class Command(BaseCommand):
+    help = _("月度汇总:rebuild 从记录重新生成;verify 与记录逐项核对(不一致时以1退出)")
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=("rebuild", "verify"))
+
+    def handle(self, *args, action: str, **options) -> None:
+        started = time.monotonic()
+        if action == "rebuild":
+            rows = rollup.rebuild()
+            self.stdout.write(
+                _("月度汇总已重新生成:{rows}行,用时{seconds:.1f}秒。").format(
+                    rows=rows, seconds=time.monotonic() - started
+                )
+            )
+            return
+        problems = rollup.verify()
+        for line in problems[:50]:
+            self.stdout.write(line)
+        if problems:
+            self.stdout.write(
+                _("月度汇总与记录不一致{n}处。请执行 zhaoshang rollup rebuild。").format(n=len(problems))
+            )
+            raise CommandError(_("月度汇总与记录不一致"))
+        self.stdout.write(
+            _("月度汇总与记录一致(用时{seconds:.1f}秒)。").format(seconds=time.monotonic() - started)
+        )

@@ -1,0 +1,680 @@
+"""The monthly summary (汇总) behind whole-month figures, kept exact.
+
+Why: at province scale (200 000 projects, 2 000 000 activities) counting the records live costs
+seconds per cockpit or assessment; the same figures summed from a per-month, per-unit table cost
+milliseconds. Bureaus' periods are whole months (月报, quarters, 1至N月), so that is what is summed.
+
+What is stored (``MonthlyFigure``): for each indicator of ``CODES``, each basis and each calendar
+month, the value ``measure`` gives for every credited unit (and every record region it lands in),
+partner units of joint activities separately; the same summed per area (a region from county level
+up; a town's figures sum into its county) so that a province reads a few thousand rows; and the
+cockpit's two breakdowns per area (``BREAKDOWNS``). Every cell is computed *by the engine itself*
+(``Indicator.queryset`` / ``Indicator.value`` grouped by month), so the table can never count by
+other rules than the records do — one home per fact.
+
+How it stays exact: database triggers (created by migration ``metrics.0001``, SQLite and
+PostgreSQL) write a ``RollupMark`` in the same transaction as any change to a project, a funds
+record, a lead, an activity or its partner units, a unit's region or the region tree — whatever
+wrote it: forms, the workflow, imports, ``QuerySet.update``, raw SQL. Before the engine reads the
+table it calls ``settle``, which recomputes the marked cells from the records and removes the marks
+in one transaction; concurrent readers queue behind it (row locks on PostgreSQL, the write lock on
+SQLite). A figure is therefore always the records' figure; a large import merely makes the next
+read pay for its cells. ``zhaoshang rollup verify`` compares the table with the records, and the
+test suite reads most figures through it (``tests/test_rollup.py`` compares every cell).
+
+``ZHAOSHANG_ROLLUP=0`` turns the table off: every figure is then counted from the records.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Count, F, Max, Min, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.metrics.indicators import REGISTRY
+from zhaoshang.metrics.models import MonthlyFigure, RollupMark
+from zhaoshang.metrics.periods import Period, month_end
+
+BASES = ("recognised", "reported")
+# What the cockpit, the default assessment schemes and the bulletins read.
+CODES = (
+    "signed_projects",
+    "signed_projects_100m",
+    "signed_amount_100m_wan",
+    "signed_amount_wan",
+    "signed_projects_1b",
+    "commenced_projects",
+    "commenced_amount_wan",
+    "in_production_projects",
+    "funds_wan",
+    "leads",
+    "valuable_leads",
+    "trips",
+    "days_away",
+    "visits",
+    "inspections",
+)
+TABLE = MonthlyFigure._meta.db_table
+ZERO = Decimal(0)
+
+
+def size_band():
+    """规模分档 of a signed project by its counted investment (SPEC §3: 1–5、5–10、10–20、20亿元以上)."""
+    return Case(
+        When(counted__gte=200000, then=Value("20亿元以上")),
+        When(counted__gte=100000, then=Value("10–20亿元")),
+        When(counted__gte=50000, then=Value("5–10亿元")),
+        When(counted__gte=10000, then=Value("1–5亿元")),
+        default=Value("1亿元以下"),
+        output_field=CharField(),
+    )
+
+
+BAND_LABELS = {
+    "20亿元以上": _("20亿元以上"),
+    "10–20亿元": _("10–20亿元"),
+    "5–10亿元": _("5–10亿元"),
+    "1–5亿元": _("1–5亿元"),
+    "1亿元以下": _("1亿元以下"),
+}
+# The area breakdowns: name → (indicator, what its records are grouped by).
+BREAKDOWNS = {"industry": ("signed_amount_100m_wan", "industry_id"), "band": ("signed_projects", "band")}
+
+
+def enabled() -> bool:
+    return getattr(settings, "ZHAOSHANG_ROLLUP", True)
+
+
+def covers(code: str, period: Period) -> bool:
+    """Whether ``code`` over ``period`` can be read from the table: a summed indicator, whole months."""
+    return (
+        enabled()
+        and code in CODES
+        and period.start.day == 1
+        and period.end == month_end(period.end.year, period.end.month)
+    )
+
+
+def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    out, m = [], first.replace(day=1)
+    while m <= last:
+        out.append(m)
+        m = (m + datetime.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
+
+
+Q4 = Decimal("0.0001")
+
+
+def _as_decimal(value) -> Decimal:
+    """A stored or summed value as an exact Decimal. Records hold at most four decimals (万元), so any
+    sum of them does too; SQLite sums decimals in binary floating point, and rounding to four places
+    gives back the exact sum. Trailing zeros go, so that a count reads 12, not 12.0000."""
+    d = Decimal(str(value or 0)).quantize(Q4)
+    if d == d.to_integral_value():
+        return d.quantize(Decimal(1))
+    return Decimal(str(d).rstrip("0"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Computing cells from the records (through the engine's own definitions)
+# --------------------------------------------------------------------------------------------------
+
+
+def _value(indicator, row) -> Decimal:
+    from zhaoshang.metrics.engine import _as_decimal as engine_decimal
+
+    return _as_decimal(engine_decimal(indicator, row["v"], row["n"]))
+
+
+def unit_cells(code, basis, months: list[datetime.date], unit_ids=None) -> list[tuple]:
+    """``(month, unit, region, partner, value, records)`` of ``code`` for ``months`` (and units)."""
+    indicator = REGISTRY[code]
+    paths = [(indicator.unit_path, False)]
+    if indicator.partner_path:
+        paths.append((indicator.partner_path, True))
+    region = indicator.region_path
+    wanted = set(months)
+    if indicator.overlaps:  # days away: a trip is split at the months' bounds
+        windows = [(Period(m, month_end(m.year, m.month), ""), m) for m in months]
+    else:
+        windows = [(Period(min(months), month_end(max(months).year, max(months).month), ""), None)]
+    out = []
+    for period, fixed in windows:
+        for path, partner in paths:
+            qs = indicator.queryset(period, basis)
+            if unit_ids is not None:
+                qs = qs.filter(**{f"{path}__in": unit_ids})
+            group = [path, region]
+            if fixed is None:
+                qs = qs.annotate(_m=TruncMonth(indicator.date_field))
+                group = ["_m", *group]
+            rows = qs.values(*group).annotate(v=indicator.value(period, basis), n=Count("pk")).order_by()
+            for row in rows:
+                month = fixed or _as_date(row["_m"])
+                if row[path] is None or month not in wanted:
+                    continue
+                out.append((month, row[path], row[region], partner, _value(indicator, row), row["n"]))
+    return out
+
+
+def dim_cells(name, basis, months, region_ids=None) -> list[tuple]:
+    """``(month, region, dim, value, records)`` of breakdown ``name`` for ``months`` (and regions)."""
+    code, group_by = BREAKDOWNS[name]
+    indicator = REGISTRY[code]
+    period = Period(min(months), month_end(max(months).year, max(months).month), "")
+    qs = indicator.queryset(period, basis)
+    if region_ids is not None:
+        qs = qs.filter(**{f"{indicator.region_path}__in": region_ids})
+    qs = qs.annotate(
+        _m=TruncMonth(indicator.date_field), _d=size_band() if group_by == "band" else F(group_by)
+    )
+    rows = qs.values("_m", indicator.region_path, "_d").annotate(
+        v=indicator.value(period, basis), n=Count("pk")
+    )
+    wanted = set(months)
+    out = []
+    for row in rows.order_by():
+        month = _as_date(row["_m"])
+        if month in wanted:
+            dim = "" if row["_d"] is None else str(row["_d"])
+            out.append((month, row[indicator.region_path], dim, _value(indicator, row), row["n"]))
+    return out
+
+
+class Areas:
+    """Each region's summing area: itself from the county level up, its county below."""
+
+    def __init__(self):
+        from zhaoshang.organisation.models import Region
+
+        rows = list(Region.objects.values_list("pk", "level", "parent_id"))
+        level = {pk: lvl for pk, lvl, _p in rows}
+        parent = {pk: p for pk, _l, p in rows}
+        self.area = {}
+        for pk, _level, _parent in rows:
+            up = pk
+            while level.get(up) == "town" and parent.get(up):
+                up = parent[up]
+            self.area[pk] = up
+
+    def of(self, region_id):
+        return self.area.get(region_id, region_id)
+
+    def members(self, areas: Iterable[int]) -> list[int]:
+        areas = set(areas)
+        return [pk for pk, area in self.area.items() if area in areas]
+
+
+def _insert(rows: list[tuple]) -> None:
+    sql = (
+        f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
+        "records) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    rows = [r for r in rows if r[8] or r[9]]
+    with connection.cursor() as c:
+        for i in range(0, len(rows), 5000):
+            c.executemany(sql, rows[i : i + 5000])
+
+
+def _area_rows(basis, code, cells, areas: Areas) -> list[tuple]:
+    totals: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
+    for month, _unit, region, partner, value, records in cells:
+        if not partner:  # a joint activity counts once for the region
+            cell = totals[(month, areas.of(region))]
+            cell[0] += value
+            cell[1] += records
+    return [("area", basis, code, m, None, a, False, "", v, n) for (m, a), (v, n) in totals.items()]
+
+
+def _dim_rows(basis, name, cells, areas: Areas) -> list[tuple]:
+    totals: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
+    for month, region, dim, value, records in cells:
+        cell = totals[(month, areas.of(region), dim)]
+        cell[0] += value
+        cell[1] += records
+    return [("area", basis, f"@{name}", m, None, a, False, d, v, n) for (m, a, d), (v, n) in totals.items()]
+
+
+def data_months() -> list[datetime.date]:
+    """Every month from the earliest record date to the latest one the table may hold."""
+    from zhaoshang.activities.models import Activity
+    from zhaoshang.leads.models import Lead
+    from zhaoshang.projects.models import FundsRecord, Project
+
+    bounds = []
+    for model, fields in (
+        (Project, ("signed_on", "commenced_on", "in_production_on")),
+        (FundsRecord, ("month",)),
+        (Lead, ("reported_on",)),
+        (Activity, ("started_on", "ended_on")),
+    ):
+        aggregates = {}
+        for f in fields:
+            aggregates[f"lo_{f}"] = Min(f)
+            aggregates[f"hi_{f}"] = Max(f)
+        bounds += [v for v in model._default_manager.aggregate(**aggregates).values() if v]
+    if not bounds:
+        return []
+    return _months(min(bounds), max(bounds))
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Recompute the whole table from the records; returns the rows written."""
+    RollupMark.objects.all().delete()
+    with connection.cursor() as c:
+        c.execute(f"DELETE FROM {TABLE}")
+    months = data_months()
+    if not months:
+        return 0
+    areas = Areas()
+    written = 0
+    for code in CODES:
+        for basis in BASES:
+            cells = unit_cells(code, basis, months)
+            rows = [("unit", basis, code, m, u, r, p, "", v, n) for m, u, r, p, v, n in cells]
+            rows += _area_rows(basis, code, cells, areas)
+            _insert(rows)
+            written += len(rows)
+    for name in BREAKDOWNS:
+        for basis in BASES:
+            rows = _dim_rows(basis, name, dim_cells(name, basis, months), areas)
+            _insert(rows)
+            written += len(rows)
+    return written
+
+
+def refresh(*, codes: Iterable[str], unit_ids: Iterable[int], months: Iterable[datetime.date]) -> None:
+    """Recompute the cells of ``unit_ids`` × ``months`` for ``codes``, the area totals they feed, and
+    those areas' breakdowns, from the records, in the caller's transaction."""
+    codes = [c for c in CODES if c in set(codes)]
+    unit_ids = sorted({u for u in unit_ids if u is not None})
+    months = sorted(set(months))
+    if not codes or not unit_ids or not months:
+        return
+    areas = Areas()
+    old = MonthlyFigure.objects.filter(
+        level="unit", indicator__in=codes, unit_id__in=unit_ids, month__in=months
+    )
+    touched = {areas.of(r) for r in old.values_list("region_id", flat=True).distinct()}
+    old.delete()
+    for code in codes:
+        for basis in BASES:
+            cells = unit_cells(code, basis, months, unit_ids)
+            touched |= {areas.of(c[2]) for c in cells}
+            _insert([("unit", basis, code, m, u, r, p, "", v, n) for m, u, r, p, v, n in cells])
+    touched.discard(None)
+    if not touched:
+        return
+    # The touched areas' totals, summed again from their unit rows.
+    members = areas.members(touched)
+    MonthlyFigure.objects.filter(
+        level="area", region_id__in=touched, month__in=months, indicator__in=codes
+    ).delete()
+    sums = (
+        MonthlyFigure.objects.filter(
+            level="unit", partner=False, indicator__in=codes, region_id__in=members, month__in=months
+        )
+        .values_list("basis", "indicator", "month", "region_id")
+        .annotate(v=models_sum("value"), n=models_sum("records"))
+        .order_by()
+    )
+    totals: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
+    for basis, code, month, region, v, n in sums:
+        cell = totals[(basis, code, _as_date(month), areas.of(region))]
+        cell[0] += _as_decimal(v)
+        cell[1] += n
+    _insert([("area", b, c, m, None, a, False, "", v, n) for (b, c, m, a), (v, n) in totals.items()])
+    # Their breakdowns, when a project indicator changed.
+    names = [name for name, (code, _g) in BREAKDOWNS.items() if code in codes]
+    if names:
+        MonthlyFigure.objects.filter(
+            level="area", region_id__in=touched, month__in=months, indicator__in=[f"@{n}" for n in names]
+        ).delete()
+        for name in names:
+            for basis in BASES:
+                _insert(_dim_rows(basis, name, dim_cells(name, basis, months, members), areas))
+
+
+def models_sum(field):
+    from django.db.models import Sum
+
+    return Sum(field)
+
+
+MODEL_CODES = {
+    kind: [c for c in CODES if REGISTRY[c].model == model]
+    for kind, model in (
+        ("project", "projects.Project"),
+        ("funds", "projects.FundsRecord"),
+        ("lead", "leads.Lead"),
+        ("activity", "activities.Activity"),
+    )
+}
+
+
+def settle() -> None:
+    """Apply the pending marks: recompute the cells the changed records touch, then drop the marks."""
+    if not enabled() or not RollupMark.objects.exists():  # the usual case: no write transaction
+        return
+    with transaction.atomic():
+        marks = list(
+            RollupMark.objects.select_for_update().values_list(
+                "pk", "kind", "unit_id", "ref_id", "d1", "d2", "d3"
+            )
+        )
+        if not marks:  # another reader settled them while this one waited
+            return
+        RollupMark.objects.filter(pk__in=[m[0] for m in marks]).delete()
+        kinds = {m[1] for m in marks}
+        if "all" in kinds:
+            rebuild()
+            return
+        cells: dict[str, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+        projects = set()
+        everything = None
+        for _pk, kind, unit_id, ref_id, d1, d2, d3 in marks:
+            if kind == "unit":
+                everything = everything or data_months()
+                for k in MODEL_CODES:
+                    cells[k][0].add(unit_id)
+                    cells[k][1].update(everything)
+                continue
+            units, months = cells[kind]
+            units.add(unit_id)
+            if kind == "activity" and d1:
+                months.update(_months(d1, max(d1, d2 or d1)))
+            else:
+                months.update(d.replace(day=1) for d in (d1, d2, d3) if d)
+            if kind == "project":
+                projects.add(ref_id)
+                cells["funds"][0].add(unit_id)
+        if projects:  # a project's unit, region, hold or deletion moves its funds records too
+            from zhaoshang.projects.models import FundsRecord
+
+            funds_months = FundsRecord.objects.filter(project_id__in=projects).values_list("month", flat=True)
+            cells["funds"][1].update(m.replace(day=1) for m in funds_months.distinct())
+        for kind, (units, months) in cells.items():
+            refresh(codes=MODEL_CODES[kind], unit_ids=units, months=months)
+
+
+def expected_rows() -> dict[tuple, Decimal]:
+    """Every row the table should hold, computed from the records: ``{key: value}``."""
+    months = data_months()
+    if not months:
+        return {}
+    areas = Areas()
+    rows = []
+    for code in CODES:
+        for basis in BASES:
+            cells = unit_cells(code, basis, months)
+            rows += [("unit", basis, code, m, u, r, p, "", v, n) for m, u, r, p, v, n in cells]
+            rows += _area_rows(basis, code, cells, areas)
+    for name in BREAKDOWNS:
+        for basis in BASES:
+            rows += _dim_rows(basis, name, dim_cells(name, basis, months), areas)
+    out: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        if row[8] or row[9]:
+            out[row[:8]] += _as_decimal(row[8])
+    return dict(out)
+
+
+def verify() -> list[str]:
+    """Differences between the table (settled first) and the records; empty when they agree."""
+    settle()
+    actual: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for row in MonthlyFigure.objects.values_list(
+        "level", "basis", "indicator", "month", "unit_id", "region_id", "partner", "dim", "value"
+    ).iterator(chunk_size=10000):
+        actual[(*row[:3], _as_date(row[3]), *row[4:8])] += _as_decimal(row[8])
+    expected = expected_rows()
+    problems = []
+    for key in sorted(set(actual) | set(expected), key=str):
+        a, e = _as_decimal(actual.get(key, ZERO)), _as_decimal(expected.get(key, ZERO))
+        if a != e:
+            problems.append(f"{key}: 汇总表{a} ≠ 记录{e}")
+    return problems
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------------
+
+
+def _scope_sql(*, region=None, unit_ids=None, fine: bool = False) -> tuple[str, str, list]:
+    """(join, where, params) selecting the rows that sum to a scope's figure. ``fine``: the unit rows
+    (one per record region) even where area rows would do, for grouping below the areas."""
+    join = "JOIN organisation_region g ON g.id = t.region_id"
+    if unit_ids is not None:
+        marks = ", ".join(["%s"] * len(unit_ids))
+        return join, f"t.level = 'unit' AND t.unit_id IN ({marks})", list(unit_ids)
+    if fine or (region is not None and region.level == "town"):
+        # Below the areas: a region's record rows, joint activities once (not the partners' rows).
+        where, params = "t.level = 'unit' AND t.partner = %s", [False]
+    else:
+        where, params = "t.level = 'area'", []
+    if region is not None:
+        where += " AND g.path LIKE %s"
+        params.append(f"{region.path}%")
+    return join, where, params
+
+
+def read(
+    *, codes: list[str], period: Period, basis: str, region=None, unit_ids=None, by: str = ""
+) -> dict[tuple, Decimal]:
+    """Sums over ``period`` for a scope (a region's subtree, some units, or everything), keyed by
+    ``(code,)`` plus, with ``by`` = "month", "unit" or "region_path", that too. The caller checks
+    ``covers``. Summed over several units, a joint activity counts once per unit (``by="unit"``);
+    with ``by="unit"`` and no units, every unit's row."""
+    if unit_ids is not None and not unit_ids:
+        return {}  # no units: nothing (and no "IN ()", which PostgreSQL refuses)
+    settle()
+    fine = by == "region_path" and region is not None and region.level in ("county", "town")
+    wanted = None
+    if by == "unit" and unit_ids is not None and len(unit_ids) > 200:
+        # Thousands of units (an assessment group of a province): one range scan of the covering
+        # index and the units picked here, rather than thousands of index probes.
+        wanted, unit_ids = set(unit_ids), None
+    if by == "unit" and unit_ids is None:
+        join, where, params = "", "t.level = 'unit'", []
+    else:
+        join, where, params = _scope_sql(region=region, unit_ids=unit_ids, fine=fine)
+    key = {"": "", "month": ", t.month", "unit": ", t.unit_id", "region_path": ", g.path"}[by]
+    if by == "region_path" and not join:
+        join = "JOIN organisation_region g ON g.id = t.region_id"
+    if "g." not in where and "g." not in key:
+        join = ""  # no region condition: no join
+    marks = ", ".join(["%s"] * len(codes))
+    sql = (
+        f"SELECT t.indicator{key}, SUM(t.value) FROM {TABLE} t {join} WHERE {where} "
+        f"AND t.indicator IN ({marks}) AND t.basis = %s AND t.month >= %s AND t.month <= %s "
+        f"GROUP BY t.indicator{key}"
+    )
+    with connection.cursor() as c:
+        c.execute(sql, [*params, *codes, basis, period.start, period.end])
+        rows = c.fetchall()
+    out = {}
+    for row in rows:
+        if wanted is not None and row[1] not in wanted:
+            continue
+        k = tuple(_as_date(x) if by == "month" and i == 1 else x for i, x in enumerate(row[:-1]))
+        out[k] = _as_decimal(row[-1])
+    return out
+
+
+def read_breakdown(*, name: str, period: Period, basis: str, region=None) -> dict[str, Decimal]:
+    """An area breakdown over ``period``: ``{dim: value}`` (dims: industry ids as text, band labels)."""
+    settle()
+    params: list = [f"@{name}", basis, period.start, period.end]
+    where = ""
+    if region is not None:
+        where = "AND g.path LIKE %s"
+        params.append(f"{region.path}%")
+    with connection.cursor() as c:
+        c.execute(
+            f"SELECT t.dim, SUM(t.value) FROM {TABLE} t JOIN organisation_region g ON g.id = t.region_id "
+            f"WHERE t.level = 'area' AND t.indicator = %s AND t.basis = %s AND t.month >= %s "
+            f"AND t.month <= %s {where} GROUP BY t.dim",
+            params,
+        )
+        return {dim: _as_decimal(v) for dim, v in c.fetchall() if v}
+
+
+# --------------------------------------------------------------------------------------------------
+# The triggers (migration metrics.0001)
+# --------------------------------------------------------------------------------------------------
+
+# table → (kind, unit, ref, d1, d2, d3), SQL expressions over the row R.
+TRACKED = {
+    "projects_project": (
+        "project",
+        "R.introducing_unit_id",
+        "R.id",
+        "R.signed_on",
+        "R.commenced_on",
+        "R.in_production_on",
+    ),
+    "projects_fundsrecord": (
+        "funds",
+        "(SELECT introducing_unit_id FROM projects_project WHERE id = R.project_id)",
+        "R.project_id",
+        "R.month",
+        "NULL",
+        "NULL",
+    ),
+    "leads_lead": ("lead", "R.unit_id", "R.id", "R.reported_on", "NULL", "NULL"),
+    "activities_activity": ("activity", "R.unit_id", "R.id", "R.started_on", "R.ended_on", "NULL"),
+    "activities_activity_partner_units": (
+        "activity",
+        "R.unit_id",
+        "R.activity_id",
+        "(SELECT started_on FROM activities_activity WHERE id = R.activity_id)",
+        "(SELECT ended_on FROM activities_activity WHERE id = R.activity_id)",
+        "NULL",
+    ),
+}
+MARK_TABLE = RollupMark._meta.db_table
+
+
+def _mark_insert(spec, row: str) -> str:
+    kind, *exprs = spec
+    values = ", ".join(e.replace("R.", f"{row}.") for e in exprs)
+    return f"INSERT INTO {MARK_TABLE} (kind, unit_id, ref_id, d1, d2, d3) VALUES ('{kind}', {values})"
+
+
+def trigger_sql(vendor: str) -> list[str]:
+    """The statements that create the triggers on ``vendor`` (sqlite or postgresql)."""
+    out = []
+    unit_mark = f"INSERT INTO {MARK_TABLE} (kind, unit_id) VALUES ('unit', NEW.id)"
+    all_mark = f"INSERT INTO {MARK_TABLE} (kind) VALUES ('all')"
+    if vendor == "sqlite":
+        for table, spec in TRACKED.items():
+            out.append(
+                f"CREATE TRIGGER zs_rollup_{table}_i AFTER INSERT ON {table} BEGIN {_mark_insert(spec, 'NEW')}; END"
+            )
+            out.append(
+                f"CREATE TRIGGER zs_rollup_{table}_u AFTER UPDATE ON {table} BEGIN "
+                f"{_mark_insert(spec, 'OLD')}; {_mark_insert(spec, 'NEW')}; END"
+            )
+            out.append(
+                f"CREATE TRIGGER zs_rollup_{table}_d AFTER DELETE ON {table} BEGIN {_mark_insert(spec, 'OLD')}; END"
+            )
+        out.append(
+            "CREATE TRIGGER zs_rollup_unit_region AFTER UPDATE OF region_id ON organisation_unit "
+            f"WHEN OLD.region_id IS NOT NEW.region_id BEGIN {unit_mark}; END"
+        )
+        out.append(
+            "CREATE TRIGGER zs_rollup_region_tree AFTER UPDATE ON organisation_region "
+            f"WHEN OLD.path IS NOT NEW.path OR OLD.level IS NOT NEW.level BEGIN {all_mark}; END"
+        )
+        return out
+    for table, spec in TRACKED.items():
+        out.append(
+            f"CREATE OR REPLACE FUNCTION zs_rollup_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP <> 'INSERT' THEN {_mark_insert(spec, 'OLD')}; END IF; "
+            f"IF TG_OP <> 'DELETE' THEN {_mark_insert(spec, 'NEW')}; END IF; "
+            "RETURN NULL; END $$"
+        )
+        out.append(
+            f"CREATE TRIGGER zs_rollup_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION zs_rollup_{table}()"
+        )
+    out.append(
+        "CREATE OR REPLACE FUNCTION zs_rollup_unit_region() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {unit_mark}; RETURN NULL; END $$"
+    )
+    out.append(
+        "CREATE TRIGGER zs_rollup_unit_region AFTER UPDATE ON organisation_unit FOR EACH ROW "
+        "WHEN (OLD.region_id IS DISTINCT FROM NEW.region_id) EXECUTE FUNCTION zs_rollup_unit_region()"
+    )
+    out.append(
+        "CREATE OR REPLACE FUNCTION zs_rollup_region_tree() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {all_mark}; RETURN NULL; END $$"
+    )
+    out.append(
+        "CREATE TRIGGER zs_rollup_region_tree AFTER UPDATE ON organisation_region FOR EACH ROW "
+        "WHEN (OLD.path IS DISTINCT FROM NEW.path OR OLD.level IS DISTINCT FROM NEW.level) "
+        "EXECUTE FUNCTION zs_rollup_region_tree()"
+    )
+    return out
+
+
+def drop_trigger_sql(vendor: str) -> list[str]:
+    names = [f"zs_rollup_{t}" for t in TRACKED] + ["zs_rollup_unit_region", "zs_rollup_region_tree"]
+    if vendor == "sqlite":
+        out = [f"DROP TRIGGER IF EXISTS zs_rollup_{t}_{op}" for t in TRACKED for op in "iud"]
+        return [
+            *out,
+            "DROP TRIGGER IF EXISTS zs_rollup_unit_region",
+            "DROP TRIGGER IF EXISTS zs_rollup_region_tree",
+        ]
+    return [f"DROP FUNCTION IF EXISTS {n}() CASCADE" for n in names]
+
+
+def _present_triggers(cursor, vendor: str) -> set[str]:
+    if vendor == "sqlite":
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'zs_rollup_%'")
+    else:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'zs_rollup_%' AND NOT tgisinternal")
+    return {row[0] for row in cursor.fetchall()}
+
+
+def expected_triggers(vendor: str) -> set[str]:
+    extra = {"zs_rollup_unit_region", "zs_rollup_region_tree"}
+    if vendor == "sqlite":
+        return {f"zs_rollup_{t}_{op}" for t in TRACKED for op in "iud"} | extra
+    return {f"zs_rollup_{t}" for t in TRACKED} | extra
+
+
+def ensure_triggers(using_connection=None) -> bool:
+    """Recreate the triggers when any is missing, and have the next read rebuild the table (changes
+    made while a trigger was missing were not marked). SQLite drops a table's triggers when a
+    migration rebuilds the table, so this runs after every ``migrate``. Returns whether it acted."""
+    conn = using_connection or connection
+    vendor = conn.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        return False
+    with conn.cursor() as cursor:
+        if MARK_TABLE not in conn.introspection.table_names(cursor):
+            return False  # metrics not migrated yet
+        if _present_triggers(cursor, vendor) >= expected_triggers(vendor):
+            return False
+        for statement in [*drop_trigger_sql(vendor), *trigger_sql(vendor)]:
+            cursor.execute(statement)
+        cursor.execute(f"INSERT INTO {MARK_TABLE} (kind) VALUES ('all')")
+    return True

@@ -1,0 +1,189 @@
+"""The monthly summary (``metrics.rollup``): figures read from it equal figures counted by hand and
+counted from the records, and stay so whatever path changes the records — a model save, a
+``QuerySet.update`` that no Python hook sees, a delete, a joint activity's partners, a unit moved
+to another region — because the database's own triggers mark what changed."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import override_settings
+
+from factories import ActivityFactory, FundsRecordFactory, LeadFactory, ProjectFactory
+from zhaoshang.activities.models import Activity
+from zhaoshang.metrics import periods, rollup
+from zhaoshang.metrics.engine import measure, measure_breakdown, measure_by_month, measure_by_unit
+from zhaoshang.metrics.models import MonthlyFigure, RollupMark
+from zhaoshang.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+MARCH = periods.month(2022, 3)
+Q1 = periods.from_to("2022-01", "2022-03", None)
+
+
+def live(fn, *args, **kwargs):
+    """The same figure counted from the records, the summary switched off."""
+    with override_settings(ZHAOSHANG_ROLLUP=False):
+        return fn(*args, **kwargs)
+
+
+@pytest.fixture
+def records(units):
+    def project(unit, amount, on, **kw):
+        return ProjectFactory(
+            introducing_unit=unit,
+            total_investment_wan=Decimal(amount),
+            stage="signed",
+            signed_on=on,
+            review_status=kw.pop("review_status", "recognised"),
+            **kw,
+        )
+
+    made = {
+        "a": project(units.chuandian, 150000, D(2022, 3, 5)),  # 15亿 in March
+        "b": project(units.chuandian, 20000, D(2022, 3, 20)),  # 2亿 in March
+        "c": project(units.mashan, 8000, D(2022, 2, 1)),  # below 1亿, February
+        "d": project(units.cenhe, 60000, D(2022, 3, 9), review_status="submitted"),  # reported only
+    }
+    for project, amount in ((made["a"], "1234.5678"), (made["b"], "0.0322")):
+        FundsRecordFactory(
+            project=project, month=D(2022, 3, 1), amount_wan=Decimal(amount), review_status="recognised"
+        )
+    for unit in (units.chuandian, units.chuandian, units.mashan):
+        LeadFactory(unit=unit, reported_on=D(2022, 3, 2), review_status="recognised")
+    # A joint trip of 川店镇 with 马山镇 (counts once for the region, once for each unit), and a
+    # trip from 30 January to 2 February: 2 days away in each month.
+    joint = ActivityFactory(unit=units.chuandian, started_on=D(2022, 3, 10), review_status="recognised")
+    joint.partner_units.add(units.mashan)
+    made["long"] = ActivityFactory(
+        unit=units.mashan, started_on=D(2022, 1, 30), ended_on=D(2022, 2, 2), review_status="recognised"
+    )
+    made["joint"] = joint
+    return made
+
+
+def test_figures_by_hand(records, units, region_tree):
+    jingzhou = region_tree.jingzhou
+    assert measure("signed_projects_100m", period=MARCH, region=jingzhou) == 2
+    assert measure("signed_amount_wan", period=MARCH, region=jingzhou) == 170000
+    assert measure("signed_amount_wan", period=MARCH, region=region_tree.province) == 170000
+    assert measure("signed_amount_wan", period=MARCH, basis="reported", region=region_tree.province) == 230000
+    assert measure("signed_projects_1b", period=Q1) == 1
+    assert measure("signed_projects", period=Q1, unit=units.mashan) == 1
+    # 1234.5678 + 0.0322 = 1234.6 exactly (SQLite sums in floating point; the summary gives it back exact)
+    assert measure("funds_wan", period=MARCH, region=jingzhou) == Decimal("1234.6")
+    assert measure("leads", period=MARCH, unit=units.chuandian) == 2
+    # The joint trip: once for the district, once for each unit.
+    assert measure("trips", period=MARCH, region=jingzhou) == 1
+    assert measure_by_unit("trips", period=MARCH, unit_ids=[units.chuandian.pk, units.mashan.pk]) == {
+        units.chuandian.pk: 1,
+        units.mashan.pk: 1,
+    }
+    # 30 Jan – 2 Feb: 2 days in January, 2 in February, 4 over the quarter; 1 more for the joint trip
+    # in March counted for 马山镇 as its partner.
+    assert measure("days_away", period=periods.month(2022, 1), unit=units.mashan) == 2
+    assert measure("days_away", period=periods.month(2022, 2), unit=units.mashan) == 2
+    assert measure("days_away", period=Q1, unit=units.mashan) == 5
+    trend = measure_by_month(["signed_projects"], period=Q1, region=jingzhou)["signed_projects"]
+    assert trend == {D(2022, 2, 1): 1, D(2022, 3, 1): 2}
+    assert measure_breakdown("band", period=MARCH, region=region_tree.city) == {"10–20亿元": 1, "1–5亿元": 1}
+    # A town-level scope is below the summing areas: read from the unit rows.
+    assert MonthlyFigure.objects.filter(level="area", region_id=jingzhou.pk).exists()
+
+
+def test_every_write_path_keeps_it_exact(records, units, region_tree):
+    rollup.settle()
+    assert rollup.verify() == []
+    # An update no Python code sees: returned for correction, so not recognised any more.
+    Project.objects.filter(pk=records["b"].pk).update(review_status="returned")
+    assert RollupMark.objects.exists()
+    assert measure("signed_amount_wan", period=MARCH, region=region_tree.jingzhou) == 150000
+    # A signing date moved to April by a save; a project deleted outright.
+    records["a"].signed_on = D(2022, 4, 2)
+    records["a"].save()
+    records["c"].delete()
+    assert measure("signed_amount_wan", period=MARCH, region=region_tree.jingzhou) == 0
+    assert measure("signed_amount_wan", period=periods.month(2022, 4), unit=units.chuandian) == 150000
+    # The joint trip loses its partner; a unit moves to another county.
+    records["joint"].partner_units.clear()
+    assert measure("trips", period=MARCH, unit=units.mashan) == 0
+    units.mashan.region = region_tree.shashi
+    units.mashan.save()
+    assert measure("days_away", period=Q1, region=region_tree.shashi) == 4
+    assert measure("days_away", period=Q1, region=region_tree.jingzhou) == 1  # the joint trip's day
+    # Raw SQL, the way a bulk load or a restore writes.
+    with connection.cursor() as c:
+        c.execute("UPDATE leads_lead SET is_deleted = %s WHERE unit_id = %s", [True, units.chuandian.pk])
+    assert measure("leads", period=MARCH, unit=units.chuandian) == 0
+    assert rollup.verify() == []
+    assert not RollupMark.objects.exists()
+
+
+def test_same_as_the_records_on_every_scope(records, units, region_tree):
+    scopes = [{}, *({"region": r} for r in vars(region_tree).values()), {"unit": units.chuandian}]
+    for code in rollup.CODES:
+        for basis in rollup.BASES:
+            for period in (MARCH, Q1):
+                for scope in scopes:
+                    assert measure(code, period=period, basis=basis, **scope) == live(
+                        measure, code, period=period, basis=basis, **scope
+                    ), (code, basis, period, scope)
+                ours = {k: v for k, v in measure_by_unit(code, period=period, basis=basis).items() if v}
+                theirs = {
+                    k: v for k, v in live(measure_by_unit, code, period=period, basis=basis).items() if v
+                }
+                assert ours == theirs, code
+
+
+def test_partial_months_count_the_records(records, units):
+    # 5 March – 19 March is not a whole month: counted from the records, not the summary.
+    period = periods.Period(D(2022, 3, 5), D(2022, 3, 19), "")
+    assert not rollup.covers("signed_amount_wan", period)
+    assert measure("signed_amount_wan", period=period, unit=units.chuandian) == 150000
+
+
+def test_rebuild_and_verify_command(records, capsys):
+    rollup.settle()
+    MonthlyFigure.objects.filter(indicator="leads").update(value=Decimal(99))
+    assert rollup.verify()  # the tampered rows are found
+    with pytest.raises(CommandError):
+        call_command("rollup", "verify")
+    assert "不一致" in capsys.readouterr().out
+    call_command("rollup", "rebuild")
+    assert rollup.verify() == []
+    call_command("rollup", "verify")
+    assert "一致" in capsys.readouterr().out
+
+
+def test_bulk_insert_marks_each_row(units):
+    rollup.settle()
+    Activity.objects.bulk_create(
+        [
+            Activity(
+                kind="visit",
+                unit=units.cenhe,
+                started_on=D(2022, 3, d),
+                enterprise_count=2,
+                review_status="recognised",
+            )
+            for d in (1, 2, 3)
+        ]
+    )
+    assert RollupMark.objects.count() == 3
+    assert measure("visits", period=MARCH, unit=units.cenhe) == 6  # 拜访企业 counts enterprises: 3 × 2
+
+
+def test_lost_triggers_come_back_after_migrate():
+    # SQLite drops a table's triggers when a migration rebuilds the table.
+    with connection.cursor() as c:
+        for statement in rollup.drop_trigger_sql(connection.vendor):
+            c.execute(statement)
+    RollupMark.objects.all().delete()
+    assert rollup.ensure_triggers() is True
+    assert RollupMark.objects.filter(kind="all").exists()  # changes in between: rebuilt on next read
+    assert rollup.ensure_triggers() is False
+    call_command("migrate", verbosity=0)  # the post_migrate hook does the same; nothing missing now
+    assert RollupMark.objects.filter(kind="all").count() == 1
