@@ -187,3 +187,18 @@ def test_lost_triggers_come_back_after_migrate():
     assert rollup.ensure_triggers() is False
     call_command("migrate", verbosity=0)  # the post_migrate hook does the same; nothing missing now
     assert RollupMark.objects.filter(kind="all").count() == 1
+
+
+def test_a_release_summing_other_indicators_rebuilds(records, units, monkeypatch):
+    ActivityFactory(kind="promotion", unit=units.cenhe, started_on=D(2022, 3, 8), review_status="recognised")
+    rollup.settle()
+    assert MonthlyFigure.objects.filter(level="meta", dim=rollup.signature()).exists()
+    assert rollup.ensure_triggers() is False
+    monkeypatch.setattr(rollup, "CODES", (*rollup.CODES, "promotions"))
+    assert rollup.ensure_triggers() is True  # the stored signature is not this release's
+    assert RollupMark.objects.filter(kind="all").exists()
+    rollup.settle()
+    assert MonthlyFigure.objects.filter(level="unit", indicator="promotions", unit_id=units.cenhe.pk).exists()
+    assert rollup.covers("promotions", MARCH)
+    assert measure("promotions", period=MARCH, unit=units.cenhe) == 1
+    assert rollup.verify() == []

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zhaoshang.supervision",
     "zhaoshang.security",
     "zhaoshang.dashboard",
+    "zhaoshang.search",
     "zhaoshang.demo",
 ]
 

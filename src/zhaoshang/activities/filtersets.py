@@ -14,7 +14,14 @@ from zhaoshang.organisation.models import Unit
 
 
 class ActivityFilterSet(SearchFilterSet):
-    search_fields = ("destination", "leaders", "outcome", "note", "enterprises__name")
+    search_fields = (
+        "destination",
+        "leaders",
+        "outcome",
+        "note",
+        "enterprises__name",
+        "enterprises__credit_code",
+    )
     kind = django_filters.ChoiceFilter(
         choices=ActivityKind.choices, label=_("活动类型"), empty_label=_("全部")
     )

@@ -7,10 +7,11 @@ from zhaoshang.activities.models import Activity
 from zhaoshang.core import access
 from zhaoshang.core.choices import ReviewStatus
 from zhaoshang.dashboard.selectors import dashboard_data
+from zhaoshang.dashboard.selectors_unit import unit_home_data
 from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import periods
 from zhaoshang.metrics.indicators import Basis
-from zhaoshang.organisation.choices import ADMIN_ROLES, Role
+from zhaoshang.organisation.choices import ADMIN_ROLES, UNIT_ROLES, Role
 from zhaoshang.projects.models import FundsRecord, Project
 
 WORKLIST_MODELS = [(Project, "projects"), (FundsRecord, "funds"), (Lead, "leads"), (Activity, "activities")]
@@ -38,7 +39,8 @@ def worklist(user) -> list[dict]:
 
 @login_required
 def home(request):
-    """The cockpit (驾驶舱) for the user's scope, with the period and basis selectors, and the worklist."""
+    """The cockpit (驾驶舱) for the user's scope, with the period and basis selectors, and the worklist;
+    for a unit's users, their unit's home page above it."""
     user = request.user
     if user.role in ADMIN_ROLES and not user.is_superuser:
         return render(request, "dashboard/home.html", {"is_admin_role": True})
@@ -59,4 +61,7 @@ def home(request):
         "worklist": worklist(user),
         "data": dashboard_data(user=user, period=period, basis=basis, today=today),
     }
+    if user.role in UNIT_ROLES and user.unit_id and not user.is_superuser:
+        # A unit's own page: targets, rank, what it owes and what needs attention, above its figures.
+        context["unit_home"] = unit_home_data(user=user, basis=basis, today=today)
     return render(request, "dashboard/home.html", context)

@@ -14,7 +14,7 @@ from zhaoshang.organisation.models import Industry, Unit
 
 
 class LeadFilterSet(SearchFilterSet):
-    search_fields = ("title", "enterprise__name", "note")
+    search_fields = ("title", "enterprise__name", "enterprise__credit_code", "note")
     unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.all(), label=_("上报单位"), empty_label=_("全部")
     )

@@ -55,6 +55,7 @@ CODES = (
     "leads",
     "valuable_leads",
     "trips",
+    "out_of_province_trips",
     "days_away",
     "visits",
     "inspections",
@@ -272,12 +273,30 @@ def data_months() -> list[datetime.date]:
     return _months(min(bounds), max(bounds))
 
 
+def signature() -> str:
+    """What the table holds (its indicators and breakdowns): a release that changes them rebuilds it."""
+    return ",".join([*CODES, *(f"@{n}" for n in BREAKDOWNS)])[-60:] + f"#{len(CODES)}"
+
+
+def _write_signature() -> None:
+    MonthlyFigure.objects.create(
+        level="meta",
+        basis="",
+        indicator="signature",
+        month=datetime.date(1970, 1, 1),
+        dim=signature(),
+        value=ZERO,
+        records=0,
+    )
+
+
 @transaction.atomic
 def rebuild() -> int:
     """Recompute the whole table from the records; returns the rows written."""
     RollupMark.objects.all().delete()
     with connection.cursor() as c:
         c.execute(f"DELETE FROM {TABLE}")
+    _write_signature()
     months = data_months()
     if not months:
         return 0
@@ -438,7 +457,7 @@ def verify() -> list[str]:
     """Differences between the table (settled first) and the records; empty when they agree."""
     settle()
     actual: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-    for row in MonthlyFigure.objects.values_list(
+    for row in MonthlyFigure.objects.exclude(level="meta").values_list(
         "level", "basis", "indicator", "month", "unit_id", "region_id", "partner", "dim", "value"
     ).iterator(chunk_size=10000):
         actual[(*row[:3], _as_date(row[3]), *row[4:8])] += _as_decimal(row[8])
@@ -673,6 +692,13 @@ def ensure_triggers(using_connection=None) -> bool:
         if MARK_TABLE not in conn.introspection.table_names(cursor):
             return False  # metrics not migrated yet
         if _present_triggers(cursor, vendor) >= expected_triggers(vendor):
+            # Built by a release that summed other indicators (or before the signature existed):
+            # rebuild at the next read, unless a rebuild is pending already.
+            current = MonthlyFigure.objects.using(conn.alias).filter(level="meta", dim=signature())
+            pending = RollupMark.objects.using(conn.alias).filter(kind="all")
+            if not current.exists() and not pending.exists():
+                RollupMark.objects.using(conn.alias).create(kind="all")
+                return True
             return False
         for statement in [*drop_trigger_sql(vendor), *trigger_sql(vendor)]:
             cursor.execute(statement)

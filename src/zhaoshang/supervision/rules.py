@@ -46,12 +46,16 @@ class Context:
     today: datetime.date
     threshold: Decimal
     region: Region | None = None
+    # One unit only (a unit's home page: what that unit still owes); None for every unit.
+    unit: Unit | None = None
 
     def units(self) -> models.QuerySet:
         """The task units a unit rule looks at: active, not the bureau itself nor a 招商团 grouping."""
         qs = Unit.objects.filter(is_active=True).exclude(kind__in=(UnitKind.BUREAU, UnitKind.GROUP))
         if self.region is not None:
             qs = qs.filter(region__path__startswith=self.region.path)
+        if self.unit is not None:
+            qs = qs.filter(pk=self.unit.pk)
         return qs.select_related("region").order_by("order", "name")
 
     def projects(self) -> models.QuerySet:
@@ -61,6 +65,8 @@ class Context:
         qs = Project.objects.filter(is_deleted=False).exclude(stage=Stage.WITHDRAWN)
         if self.region is not None:
             qs = qs.filter(region__path__startswith=self.region.path)
+        if self.unit is not None:
+            qs = qs.filter(introducing_unit=self.unit)
         return qs.select_related("introducing_unit")
 
 
@@ -428,6 +434,8 @@ def overdue_items(ctx: Context) -> list[Finding]:
 
     limit = ctx.today - datetime.timedelta(days=_days(ctx.threshold))
     in_region = {} if ctx.region is None else {"owner_unit__region__path__startswith": ctx.region.path}
+    if ctx.unit is not None:
+        in_region["owner_unit"] = ctx.unit
     found = []
     problems = ProjectProblem.objects.filter(status=ProblemStatus.OPEN, deadline__lt=limit, **in_region)
     for problem in problems.select_related("project", "owner_unit").order_by("deadline", "pk"):
@@ -459,6 +467,8 @@ def overdue_items(ctx: Context) -> list[Finding]:
             )
         )
     unit_region = {} if ctx.region is None else {"unit__region__path__startswith": ctx.region.path}
+    if ctx.unit is not None:
+        unit_region["unit"] = ctx.unit
     assignments = (
         LeadAssignment.objects.filter(
             is_current=True,
@@ -605,9 +615,16 @@ class Result:
 
 
 def run_rules(
-    *, today: datetime.date, region: Region | None = None, codes: list[str] | None = None
+    *,
+    today: datetime.date,
+    region: Region | None = None,
+    codes: list[str] | None = None,
+    unit: Unit | None = None,
 ) -> list[Result]:
-    """Run the enabled rules (or the ``codes`` asked for) as of ``today``; read only."""
+    """Run the enabled rules (or the ``codes`` asked for) as of ``today``; read only.
+
+    With ``unit``, only what that unit owns: its own records and obligations (the rules that hand
+    nothing to a unit, such as the possible-duplicate pool, are left out)."""
     results = []
     for code, (enabled, threshold) in rule_settings().items():
         if codes is not None and code not in codes:
@@ -615,5 +632,7 @@ def run_rules(
         if not enabled and codes is None:
             continue
         entry = RULES[code]
-        results.append(Result(entry, threshold, entry.check(Context(today, threshold, region))))
+        if unit is not None and not entry.ticketable:
+            continue
+        results.append(Result(entry, threshold, entry.check(Context(today, threshold, region, unit))))
     return results

@@ -23,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.table import _Cell
 
 from zhaoshang.reports.document import Meta
 from zhaoshang.reports.render.blocks import Block, Span
@@ -231,28 +232,31 @@ def _table(document, block: Block) -> None:
     # Word reads the cells' widths, LibreOffice the grid's: set both.
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(int(width.twips)))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
+    # Cells straight from each row's XML: python-docx's ``table.rows[i]`` and ``row.cells`` walk the
+    # whole table on every call, which is quadratic for a bulletin's 3 000-unit table. No cell here
+    # is merged, so a row's <w:tc> elements are its cells.
+    style_id = document.styles["公文表格"].style_id
+    rows = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+    for cells in rows:
+        for cell, width in zip(cells, widths, strict=True):
             cell.width = width
-    header_row = table.rows[0]
+    header_row = table._tbl.tr_lst[0]
     # The header row repeats on every page.
-    trpr = header_row._tr.get_or_add_trPr()
+    trpr = header_row.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     trpr.append(repeat)
     for i in range(columns):
-        cell = header_row.cells[i]
-        paragraph = cell.paragraphs[0]
-        paragraph.style = document.styles["公文表格"]
+        paragraph = rows[0][i].paragraphs[0]
+        paragraph._p.get_or_add_pPr().style = style_id
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _spans(
             paragraph, block.header[i] if i < len(block.header) else [], east_asia=HEI_FONT, size=TABLE_SIZE
         )
-    for r, row in enumerate(block.rows, start=1):
-        cells = table.rows[r].cells
+    for cells, row in zip(rows[1:], block.rows, strict=True):
         for i in range(columns):
             paragraph = cells[i].paragraphs[0]
-            paragraph.style = document.styles["公文表格"]
+            paragraph._p.get_or_add_pPr().style = style_id
             align = block.align[i] if i < len(block.align) else "c"
             paragraph.alignment = ALIGN[align]
             _spans(paragraph, row[i] if i < len(row) else [])
