@@ -13,9 +13,13 @@ class MetricsConfig(AppConfig):
 
 
 def _ensure_triggers(sender, using="default", **kwargs) -> None:
-    """A migration that rebuilds a table on SQLite drops its triggers: put the summary's back."""
-    from django.db import connections
+    """A migration that rebuilds a table on SQLite drops its triggers: put the summary's back. Then
+    bring the summary up to date now, during ``migrate``, so that after an upgrade (which may ask
+    for a rebuild: minutes at province scale) no web request waits for it."""
+    from django.db import DEFAULT_DB_ALIAS, connections
 
     from zhaoshang.metrics import rollup
 
     rollup.ensure_triggers(connections[using])
+    if using == DEFAULT_DB_ALIAS:
+        rollup.settle()
