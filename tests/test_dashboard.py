@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from factories import ProjectFactory, TargetFactory
 from zhaoshang.dashboard.selectors import dashboard_data
@@ -109,3 +110,29 @@ def test_query_count_does_not_grow_with_units(data, units, region_tree, make_use
         )
         signed(unit, 10000 + i, D(2022, 6, 1))
     assert count() == few
+
+
+def test_open_supervision_items_in_scope(units, region_tree, make_user, client_as):
+    from zhaoshang.supervision.models import SupervisionTicket
+
+    def ticket(unit, title, deadline, status="open"):
+        closed = {"closed_at": timezone.now()} if status == "closed" else {}
+        return SupervisionTicket.objects.create(
+            title=title, owner_unit=unit, deadline=deadline, status=status, **closed
+        )
+
+    ticket(units.chuandian, "川店镇项目未开工", TODAY - datetime.timedelta(days=1))  # overdue
+    ticket(units.mashan, "马山镇到位资金未报", TODAY + datetime.timedelta(days=5), status="responded")
+    ticket(units.mashan, "已销号的事项", TODAY - datetime.timedelta(days=9), status="closed")
+    ticket(units.cenhe, "沙市区岑河镇的事项", TODAY - datetime.timedelta(days=3))  # another county
+    bureau = make_user(Role.BUREAU, region=region_tree.jingzhou)
+    tickets = dashboard_data(
+        user=bureau, period=periods.year_to_date(2022, 7), basis="recognised", today=TODAY
+    )["tickets"]
+    # 荆州区: two not closed (one open, one answered), one of them past its deadline.
+    assert (tickets["open"], tickets["overdue"]) == (2, 1)
+    assert [t.title for t in tickets["first"]] == ["川店镇项目未开工", "马山镇到位资金未报"]
+    # The page counts against the real today, years after these 2022 deadlines: both are overdue.
+    page = client_as(bureau).get("/").content.decode()
+    assert "督办事项" in page and "未办结2件" in page and "逾期2件" in page
+    assert "沙市区岑河镇的事项" not in page

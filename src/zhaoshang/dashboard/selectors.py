@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from zhaoshang.core import access
@@ -97,6 +98,20 @@ def _link(code: str, period: Period, basis: str) -> str:
     if code == "leads":
         return f"/leads/?reported_from={start}&reported_to={end}{status}"
     return f"/activities/?kind=trip&started_from={start}&started_to={end}{status}"
+
+
+def open_tickets(user, today: datetime.date) -> dict:
+    """The supervision items (督办单) still open in the user's scope: how many, how many overdue, the
+    most urgent few. Two queries."""
+    from zhaoshang.supervision.choices import TicketStatus
+    from zhaoshang.supervision.models import SupervisionTicket
+
+    tickets = access.restrict(SupervisionTicket.objects.all(), user).exclude(status=TicketStatus.CLOSED)
+    counts = tickets.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
+    return {
+        **counts,
+        "first": list(tickets.select_related("owner_unit").order_by("deadline", "pk")[:5]),
+    }
 
 
 def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) -> dict:
@@ -196,4 +211,5 @@ def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) ->
         "funnel": [{"name": str(name), "value": float(v)} for name, v in funnel],
         "stalled": list(stalled),
         "stalled_days": STALLED_AFTER_DAYS,
+        "tickets": open_tickets(user, today),
     }
