@@ -117,6 +117,40 @@ def test_unit_no_leads(units):
     assert found("unit_no_leads", today=datetime.date(2022, 7, 10)) == []  # checked from the 20th
 
 
+def test_weekly_report_missing(units, region_tree):
+    from django.utils import timezone
+
+    from zhaoshang.organisation.models import Unit
+    from zhaoshang.reports.models import ReportDraft
+
+    jingzhou = Unit.objects.create(name="荆州区招商局", kind="bureau", region=region_tree.jingzhou)
+    shashi = Unit.objects.create(name="沙市区招商局", kind="bureau", region=region_tree.shashi)
+
+    def weekly(region, monday):
+        ReportDraft.objects.create(
+            region=region,
+            kind="weekly",
+            period_start=monday,
+            period_end=monday + datetime.timedelta(days=6),
+            period_label="周",
+            title="周报",
+            generated_markdown="……",
+            generated_at=timezone.now(),
+        )
+
+    weekly(region_tree.jingzhou, datetime.date(2022, 7, 18))  # 2022-W29, the week before 25 July
+    weekly(region_tree.shashi, datetime.date(2022, 7, 11))  # W28: the week before that
+    # Week 29 ends on Sunday 24 July and is due two days later: silent up to the 26th.
+    assert found("weekly_report_missing", today=datetime.date(2022, 7, 26)) == []
+    (finding,) = found("weekly_report_missing", today=datetime.date(2022, 7, 27))
+    assert finding.owner_unit == shashi
+    assert finding.key == f"weekly_report_missing:unit:{shashi.pk}:2022W29"
+    assert finding.text == "沙市区招商局未按时报送2022年第29周周报(应于2022年7月26日前报送)"
+    assert jingzhou not in {
+        f.owner_unit for f in found("weekly_report_missing", today=datetime.date(2022, 7, 29))
+    }
+
+
 def test_trips_below_requirement(units):
     # Jan–Jun: 序时 6/12 of the yearly requirement. Default 12 a year → 6 trips needed.
     for day in range(1, 7):

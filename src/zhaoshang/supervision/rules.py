@@ -5,7 +5,9 @@ Each rule has a code, a Chinese name, a default threshold that a deployment chan
 findings. A finding carries a stable key (rule, record and, for periodic rules, the period), so
 that one finding gives at most one ticket however often the rules run.
 
-Rules not built: "周报未按时报送" — the weekly report (reports area) does not exist yet.
+"周报未按时报送" follows seed 000's 项目周报信息机制: each week the bureau sends its leading group the
+week's new leads and the progress of the 10亿+ key projects — the reports area's 周报. Filed means a
+周报 of that week kept (generated and saved) for the bureau's region.
 """
 
 import datetime
@@ -496,6 +498,50 @@ def overdue_items(ctx: Context) -> list[Finding]:
 
 
 # --- data quality (防水分) --------------------------------------------------------------------------
+
+
+@rule(
+    "weekly_report_missing",
+    _("上周周报超过{n}天未报送"),
+    2,
+    _(
+        "每周(周一至周日)结束后阈值天数内,招商局应报送该周周报(新增招商信息和10亿元以上重点项目"
+        "推进情况,“报告”中生成并保存的周报);到期仍未保存该周周报的招商局列入。"
+    ),
+    threshold_label=_("天"),
+    label=_("周报未按时报送"),
+)
+def weekly_report_missing(ctx: Context) -> list[Finding]:
+    from zhaoshang.reports.choices import ReportKind
+    from zhaoshang.reports.models import ReportDraft
+    from zhaoshang.reports.periods import last_full_week
+
+    week = last_full_week(ctx.today)
+    due = week.end + datetime.timedelta(days=_days(ctx.threshold))
+    if ctx.today <= due:
+        return []
+    bureaus = Unit.objects.filter(is_active=True, kind=UnitKind.BUREAU).select_related("region")
+    if ctx.region is not None:
+        bureaus = bureaus.filter(region__path__startswith=ctx.region.path)
+    if ctx.unit is not None:
+        bureaus = bureaus.filter(pk=ctx.unit.pk)
+    filed = set(
+        ReportDraft.objects.filter(
+            kind=ReportKind.WEEKLY, period_start=week.start, period_end=week.end
+        ).values_list("region_id", flat=True)
+    )
+    year, number, _day = week.start.isocalendar()
+    return [
+        Finding(
+            "weekly_report_missing",
+            f"weekly_report_missing:unit:{bureau.pk}:{year}W{number:02d}",
+            _("{u}未按时报送{label}周报(应于{due}前报送)").format(u=bureau, label=week.label, due=_ymd(due)),
+            bureau,
+            None,
+        )
+        for bureau in bureaus.order_by("order", "name")
+        if bureau.region_id not in filed
+    ]
 
 
 @rule(
