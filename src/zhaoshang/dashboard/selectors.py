@@ -127,7 +127,8 @@ def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) ->
         headlines.append(
             Headline(
                 code,
-                str(indicator.name),
+                # Money is shown in 亿元 on the card: its name's "(万元)" would contradict it.
+                str(indicator.name).replace("(万元)", "") if indicator.money else str(indicator.name),
                 str(indicator.unit),
                 indicator.money,
                 now[code],
