@@ -251,3 +251,85 @@ def test_export_view_refuses_what_the_role_may_not_export(world, client_as, make
     sysadmin = make_user(Role.SYSADMIN)
     assert client_as(sysadmin).get("/exchange/export/projects/").status_code == 403
     assert client_as(sysadmin).get("/exchange/export/users/").status_code == 200
+
+
+def test_project_rows_read_as_values_match_the_records(world):
+    """The project export reads plain values (names across relations, tags and helper units a batch
+    at a time): the same cells as reading each project as a record."""
+    from zhaoshang.exchange.kinds import ExportContext, Sheet, sheet_for
+
+    sheet = sheet_for("projects")
+    ctx = ExportContext.for_user(None)
+    queryset = sheet.export_queryset()
+
+    def cells(rows):
+        return [[None if value == "" else value for value in row] for row in rows]
+
+    fast = cells(sheet.export_rows(queryset, ctx))
+    slow = cells(Sheet.export_rows(sheet, queryset, ctx))
+    assert len(fast) == 3
+    assert fast == slow
+
+
+def test_the_workbook_writer_keeps_every_value(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from zhaoshang.exchange import xlsx
+
+    path = tmp_path / "w.xlsx"
+    book = xlsx.Workbook(path, creator="招商 & 平台", description="张三 2022-07-03 09:00")
+    data = book.sheet(
+        "数据",
+        widths={1: 30},
+        freeze_header=True,
+        print_header_right="招商平台",
+        print_footer_center="张三 2022-07-03",
+        validations=[xlsx.Validation("F2:F10", "'选项'!$A$2:$A$3", "是否", "填“是”或“否”")],
+    )
+    data.append([xlsx.Cell("名称*", xlsx.HEADER_REQUIRED), xlsx.Cell("说明", xlsx.HEADER)])
+    written = data.extend(
+        [
+            [" 前后空格 ", "a<b>&c \"'", "=SUM(A1)", "控制\x01字符", "第一行\n第二行", "是"],
+            [Decimal("123456.7891"), Decimal("12000"), Decimal("1234567890.123456789"), 1.5, 7, False],
+            [datetime.date(2022, 7, 3), datetime.datetime(2022, 7, 3, 8, 30), True, None, "", "否"],
+        ]
+    )
+    data.close()
+    options = book.sheet("选项", hidden=True)
+    options.append(["是否"])
+    options.extend([["是"], ["否"]])
+    options.close()
+    book.close()
+    assert written == 3
+
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["数据", "选项"]
+    assert workbook["选项"].sheet_state == "hidden"
+    assert (workbook.properties.creator, workbook.properties.description) == (
+        "招商 & 平台",
+        "张三 2022-07-03 09:00",
+    )
+    sheet = workbook["数据"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows == [
+        ["名称*", "说明", None, None, None, None],
+        [" 前后空格 ", "a<b>&c \"'", "=SUM(A1)", "控制字符", "第一行\n第二行", "是"],
+        [123456.7891, 12000, "1234567890.123456789", 1.5, 7, False],
+        [datetime.datetime(2022, 7, 3), datetime.datetime(2022, 7, 3, 8, 30), True, None, None, "否"],
+    ]
+    assert sheet["A1"].font.b and sheet["A1"].font.color.rgb.endswith("B3261E")
+    assert sheet["A4"].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width == 30
+    assert sheet.oddFooter.center.text == "张三 2022-07-03"
+    assert sheet.oddHeader.right.text == "招商平台"
+    (validation,) = sheet.data_validations.dataValidation
+    assert (str(validation.sqref), validation.formula1, validation.prompt) == (
+        "F2:F10",
+        "'选项'!$A$2:$A$3",
+        "填“是”或“否”",
+    )
+    # The reader imports use: the same cells.
+    first = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert first[1][:3] == [" 前后空格 ", "a<b>&c \"'", "=SUM(A1)"]
+    assert first[3][0] == datetime.date(2022, 7, 3)

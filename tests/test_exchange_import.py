@@ -522,3 +522,136 @@ def test_xls_files(tmp_path, units):
     values = dict(Lead.objects.values_list("title", "intended_investment_wan"))
     assert values == {"某新能源项目": Decimal("12000"), "某医药项目": Decimal("8000")}
     assert set(Lead.objects.values_list("reported_on", flat=True)) == {datetime.date(2022, 7, 3)}
+
+
+# --- bulk writing: the same promises, rows written in batches --------------------------------------
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of two rows read ahead and three records per bulk insert: every path of a big file."""
+    from zhaoshang.exchange import services
+
+    monkeypatch.setattr(services, "BATCH_ROWS", 2)
+    monkeypatch.setattr(services, "FLUSH_ROWS", 3)
+
+
+PROJECT_HEADER = [
+    "项目名称",
+    "投资方",
+    "统一社会信用代码",
+    "引进单位",
+    "总投资(万元)",
+    "项目阶段",
+    "协助单位",
+]
+
+
+def _project_rows(n: int) -> list[list]:
+    return [PROJECT_HEADER] + [
+        [f"项目{i}", f"投资方{i}有限公司", valid_credit_code(300 + i), "川店镇", 1000 + i, "洽谈", None]
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("batches", ["default", "small"])
+def test_a_row_the_database_refuses_in_a_bulk_insert_is_named(tmp_path, units, request, batches):
+    if batches == "small":
+        request.getfixturevalue("small_batches")
+    rows = _project_rows(8)
+    rows[3][4] = "-5"  # Excel row 4: the database's check (总投资不能为负数) refuses it
+    rows[6][5] = "不知道"  # Excel row 7: a cell that cannot be read, found before row 4's insert
+    path = write_xlsx(tmp_path / "projects.xlsx", rows)
+    audit_rows = AuditEntry.objects.count()
+    report = import_file(user=None, kind="projects", path=path)
+    assert [(p.row, p.column) for p in report.problems] == [(4, "总投资(万元)"), (7, "项目阶段")]
+    assert report.problems[0].message == "总投资不能为负数"
+    assert not report.committed
+    assert (Project.objects.count(), Enterprise.objects.count()) == (0, 0)
+    assert AuditEntry.objects.count() == audit_rows
+
+
+def test_bulk_import_audits_every_record_on_a_valid_chain(tmp_path, units, small_batches):
+    from zhaoshang.audit.services import audit_verify
+
+    rows = _project_rows(7)
+    rows[2][6] = "马山镇、岑河镇"
+    path = write_xlsx(tmp_path / "projects.xlsx", rows)
+    report = import_file(user=None, kind="projects", path=path)
+    assert (report.problems, report.created) == ([], 7)
+    assert audit_verify() is None
+    created = AuditEntry.objects.filter(model="projects.project", action="create")
+    assert sorted(int(e.object_id) for e in created) == sorted(Project.objects.values_list("pk", flat=True))
+    assert AuditEntry.objects.filter(model="enterprises.enterprise", action="create").count() == 7
+    assert AuditEntry.objects.filter(action="import").count() == 1
+    second = Project.objects.get(name="项目1")
+    assert sorted(second.helper_units.values_list("name", flat=True)) == ["岑河镇", "马山镇"]
+    entry = created.get(object_id=str(second.pk))
+    assert entry.after["id"] == second.pk
+    assert entry.after["helper_units"] == sorted([units.mashan.pk, units.cenhe.pk])
+    assert entry.after["total_investment_wan"] == "1001"
+    # Re-import: nothing written, not even an audit row.
+    before = AuditEntry.objects.count()
+    again = import_file(user=None, kind="projects", path=path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 7)
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_failed_row_leaves_nothing_behind_for_the_rows_after_it(tmp_path, units):
+    code = valid_credit_code(401)
+    path = write_xlsx(
+        tmp_path / "projects.xlsx",
+        [
+            ["项目名称", "投资方", "统一社会信用代码", "引进单位", "总投资(万元)", "项目阶段", "落地区划"],
+            # The new investor is created, then the row fails: its savepoint takes the investor away
+            # again, so the next row creates it without tripping over the credit code.
+            ["项目一", "新投资方有限公司", code, "川店镇", 100, "洽谈", "没有的区"],
+            ["项目二", "新投资方有限公司", code, "川店镇", 100, "洽谈", None],
+        ],
+    )
+    report = import_file(user=None, kind="projects", path=path, dry_run=True)
+    assert [str(p) for p in report.problems] == ["第2行 〈落地区划〉: 未找到区划“没有的区”"]
+    assert Enterprise.objects.count() == 0
+
+
+def test_duplicate_warnings_do_not_depend_on_the_batches(tmp_path, units, monkeypatch):
+    from zhaoshang.exchange import services
+
+    investor = EnterpriseFactory(name="荆州某某汽车零部件有限公司", credit_code=CODE_A)
+    ProjectFactory(
+        name="汽车零部件项目", investor=investor, introducing_unit=units.mashan, total_investment_wan=10000
+    )
+    path = write_xlsx(
+        tmp_path / "projects.xlsx",
+        [
+            ["项目名称", "投资方", "统一社会信用代码", "引进单位", "总投资(万元)", "项目阶段"],
+            ["一期", "荆州某某汽车零部件有限公司", CODE_A, "川店镇", 10500, "洽谈"],
+            ["无关项目", "另一家有限公司", None, "川店镇", 300, "洽谈"],
+            ["二期", "荆州某某汽车零部件(集团)公司", None, "岑河镇", 10200, "洽谈"],
+            ["三期", "荆州某某汽车零部件有限公司", CODE_A, "马山镇", 9900, "洽谈"],
+        ],
+    )
+    warnings = []
+    for batch, flush in ((500, 1000), (1, 1), (2, 3)):
+        monkeypatch.setattr(services, "BATCH_ROWS", batch)
+        monkeypatch.setattr(services, "FLUSH_ROWS", flush)
+        report = import_file(user=None, kind="projects", path=path, dry_run=True)
+        assert report.problems == []
+        warnings.append([str(w) for w in report.warnings])
+    assert warnings[0] == warnings[1] == warnings[2]
+    lines = warnings[0]
+    assert [line[:3] for line in lines] == ["第2行", "第4行", "第4行", "第5行", "第5行"]
+    assert "可能与“汽车零部件项目”(马山镇,总投资10000万元)重复" in lines[0]
+    assert "可能与“一期”(川店镇,总投资10500万元)重复" in lines[2]
+
+
+def test_progress_is_reported_while_rows_are_applied(tmp_path, units, small_batches, monkeypatch):
+    from zhaoshang.exchange import services
+
+    ticks = iter(range(0, 1000, 1))  # every check of the clock is a second later
+    monkeypatch.setattr(services.time, "monotonic", lambda: next(ticks))
+    seen = []
+    path = write_xlsx(tmp_path / "leads.xlsx", _lead_rows(5))
+    report = import_file(user=None, kind="leads", path=path, progress=lambda done, total: seen.append(done))
+    assert report.created == 5
+    assert seen[-1] == 5 and len(seen) > 2

@@ -10,14 +10,16 @@ activities 活动类型 + 单位 + 开始日期 + 目的地 · targets 年度 (o
 Imports never delete: a record missing from the file stays as it is.
 """
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -78,6 +80,9 @@ class Sheet:
     period_field: str | None = None  # the date the export's --from/--to filter on
     filterset: str | None = None  # the list page's FilterSet (dotted path)
     config = False  # configuration data (regions, units, users): the system administrator's
+    # New records are inserted in bulk after their rows are checked (``ImportContext.flush``): only
+    # for kinds whose new records no later row of the same file refers to (not regions, units …).
+    defer_creates = False
 
     @property
     def model(self) -> type[models.Model]:
@@ -89,7 +94,7 @@ class Sheet:
                 return column
         raise KeyError(key)
 
-    @property
+    @functools.cached_property
     def field_to_key(self) -> dict[str, str]:
         return {c.field: c.key for c in self.columns if c.field}
 
@@ -162,8 +167,15 @@ class Sheet:
     def prepare(self, ctx: ImportContext) -> None:
         """Load what every row needs once (before the first row)."""
 
+    def prefetch(self, rows: list[Row], ctx: ImportContext) -> None:
+        """Before a batch of rows is applied: read ahead what they will look up (their records' keys)."""
+
     def apply(self, row: Row, ctx: ImportContext) -> Outcome | list[Outcome]:
         raise NotImplementedError
+
+    def flushed(self, ctx: ImportContext) -> None:
+        """After each bulk insert of held-back records (and after the last row): checks that need the
+        rows' records to have their ids."""
 
     def finish(self, ctx: ImportContext) -> None:
         """After the last row, inside the transaction: checks across rows (warnings)."""
@@ -175,6 +187,13 @@ class Sheet:
 
     def export_row(self, obj: models.Model, ctx: "ExportContext") -> dict[str, Any]:
         return {c.key: export_value(obj, c, ctx) for c in self.columns if c.auto and c.field}
+
+    def export_rows(self, queryset: models.QuerySet, ctx: "ExportContext") -> Iterator[tuple]:
+        """The export's rows: each record's values in the order of ``columns``."""
+        keys = [column.key for column in self.columns]
+        for obj in queryset.iterator(chunk_size=2000):
+            row = self.export_row(obj, ctx)
+            yield tuple(row.get(key) for key in keys)
 
     def dropdown_lists(self, user) -> dict[str, list[str]]:
         """Named lists of allowed values for the template's drop-downs (besides choices and 是/否)."""
@@ -247,8 +266,93 @@ class ExportContext:
             return ""
         return region.code if region.name in self.region_names_unique else region.name
 
+    def region_of(self, code: str | None, name: str | None) -> str:
+        """``region`` from the region's code and name."""
+        if code is None:
+            return ""
+        return code if name in self.region_names_unique else name
+
     def phone(self, phone: str) -> str:
         return phone if self.show_personal else mask_phone(phone)
+
+
+class _Labels(dict):
+    """Stored value → label; a value without a label (blank …) stays as it is."""
+
+    def __missing__(self, key):
+        return key
+
+
+def values_export(
+    sheet: "Sheet",
+    queryset: models.QuerySet,
+    ctx: ExportContext,
+    *,
+    lookups: dict[str, str],
+    computed: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] | None = None,
+    chunk: Callable[[list[tuple], Callable[[str], int]], None] | None = None,
+) -> Iterator[tuple]:
+    """An export's rows read as plain values (``values_list``), not as model instances: a large
+    export spends its time on the instances and their related objects otherwise.
+
+    The ``auto`` columns read their field; ``lookups`` gives the others a lookup across relations
+    (``investor__name``); ``computed`` gives a column a function of some lookups' values. ``chunk``
+    is called with each batch of rows read (and a lookup's position in them), before they are
+    turned into cells: it reads what the batch's many-to-many columns need, in one query a batch.
+    """
+    computed = computed or {}
+    names = ["pk"]
+
+    def position(lookup: str) -> int:
+        if lookup not in names:
+            names.append(lookup)
+        return names.index(lookup)
+
+    plain: list[int] = []  # a position per column
+    changes: list[tuple[int, Callable[[Any], Any]]] = []  # (column, label …) per column value
+    whole: list[tuple[int, Callable[..., Any], tuple[int, ...]]] = []  # (column, function, positions)
+    for index, column in enumerate(sheet.columns):
+        if column.key in computed:
+            needs, function = computed[column.key]
+            whole.append((index, function, tuple(position(lookup) for lookup in needs)))
+            plain.append(0)
+            continue
+        lookup = lookups.get(column.key) or (column.field if column.auto else None)
+        if lookup is None or (column.key not in lookups and sheet.model._meta.get_field(lookup).is_relation):
+            # (a relation's cell is a name, not an id: it needs a lookup)
+            raise ValueError(f"no value for the column {column.key}")
+        plain.append(position(lookup))
+        if column.key in lookups:
+            continue
+        if column.kind == "choice":
+            labels = _Labels((value, str(label)) for value, label in column.choices.choices)
+            changes.append((index, labels.__getitem__))
+        elif column.kind == "bool":
+            changes.append((index, ctx.yes_no.__getitem__))
+        elif column.kind == "month":
+            changes.append((index, lambda value: value.strftime("%Y-%m") if value else ""))
+        elif column.kind == "phone":
+            changes.append((index, lambda value: ctx.phone(value or "")))
+    pick = itemgetter(*plain)
+    rows = queryset.prefetch_related(None).values_list(*names).iterator(chunk_size=2000)
+    batch: list[tuple] = []
+    while True:
+        batch.clear()
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 900:
+                break
+        if not batch:
+            return
+        if chunk is not None:
+            chunk(batch, position)
+        for row in batch:
+            values = list(pick(row))
+            for index, change in changes:
+                values[index] = change(values[index])
+            for index, function, positions in whole:
+                values[index] = function(*[row[p] for p in positions])
+            yield values
 
 
 def export_value(obj: models.Model, column: Column, ctx: ExportContext) -> Any:
@@ -734,11 +838,19 @@ class EnterpriseSheet(Sheet):
 
 # --- projects -------------------------------------------------------------------------------------
 
+
+def _investor_keys(code: str, name: str) -> tuple[tuple[str, str], ...]:
+    """How the duplicate check matches investors: by credit code, and by normalised name."""
+    by_name = ("name", normalise_company(name))
+    return (("code", code), by_name) if code else (by_name,)
+
+
 _FLAG = {"kind": "bool", "help": YES_NO, "width": 8}
 
 
 class ProjectSheet(Sheet):
     name = "projects"
+    defer_creates = True
     label = gettext_lazy("招商项目")
     model_label = "projects.Project"
     identity = gettext_lazy("项目名称和引进单位都相同即为同一项目(投资方变更仍是同一项目)")
@@ -822,15 +934,25 @@ class ProjectSheet(Sheet):
                help=gettext_lazy("用顿号分隔;协助单位不计入其成绩")),
     ]  # fmt: skip
 
+    @functools.cached_property
+    def project_field_to_key(self) -> dict[str, str]:
+        return self.field_to_key | {"investor_credit_code": "credit_code"}
+
     def prepare(self, ctx: ImportContext) -> None:
         ctx.cache["duplicates"] = None  # built on first use
+        ctx.cache["to_flag"] = []
+
+    def prefetch(self, rows: list[Row], ctx: ImportContext) -> None:
+        from zhaoshang.projects.models import Project
+
+        ctx.prefetch_keys(Project, ("name", "introducing_unit_id"), {row.get("name", "") for row in rows})
 
     def apply(self, row: Row, ctx: ImportContext) -> Outcome:
         from zhaoshang.projects.models import Project
 
         name = _required_text(row, "name")
         unit = ctx.find_unit(_required_text(row, "introducing_unit"), "introducing_unit")
-        ctx.once((name, unit.pk), row, _("项目名称和引进单位"))
+        ctx.once((name, unit.pk), row, gettext_lazy("项目名称和引进单位"))
         existing = ctx.existing(
             Project, ("name", "introducing_unit_id"), (name, unit.pk), prefetch=("helper_units",)
         )
@@ -868,19 +990,26 @@ class ProjectSheet(Sheet):
             model=Project,
             existing=existing,
             values=values,
-            field_to_key=self.field_to_key | {"investor_credit_code": "credit_code"},
+            field_to_key=self.project_field_to_key,
             label=name,
             m2m=m2m,
         )
         if outcome.action != "unchanged":
-            self._flag(row, outcome.obj, ctx)
+            ctx.cache["to_flag"].append((row.number, outcome.obj, investor, unit))
         return outcome
+
+    def flushed(self, ctx: ImportContext) -> None:
+        # A project whose insert the database refused has no id: its row is a problem already.
+        batch = [entry for entry in ctx.cache["to_flag"] if entry[1].pk is not None]
+        ctx.cache["to_flag"] = []
+        if batch:
+            self._flag(batch, ctx)
 
     @staticmethod
     def _add_investor_tags(investor, codes: set[str], ctx: ImportContext) -> None:
         """投资方类型 adds tags to the investor; it never removes one (other projects share it)."""
         from zhaoshang.audit.models import AuditAction
-        from zhaoshang.audit.services import audit_record, snapshot
+        from zhaoshang.audit.services import snapshot
         from zhaoshang.enterprises.models import Enterprise
 
         known = ctx.cache.setdefault("investor_tags", {})
@@ -895,62 +1024,108 @@ class ProjectSheet(Sheet):
             investor = Enterprise.objects.get(pk=investor.pk)  # the whole record, for its audit snapshot
             before = snapshot(investor)
             investor.tags.add(*missing)
-            audit_record(
-                action=AuditAction.UPDATE,
-                obj=investor,
-                before=before,
-                after=snapshot(investor),
-                user=ctx.user,
-            )
+            ctx.audit(action=AuditAction.UPDATE, obj=investor, before=before, after=snapshot(investor))
 
     @staticmethod
-    def _flag(row: Row, project, ctx: ImportContext) -> None:
+    def _flag(batch: list[tuple], ctx: ImportContext) -> None:
         """Warnings (防水分): the same investor (credit code or near-identical name) with a close amount
-        in another unit, and a single project of 100亿元 or more."""
+        in another unit, and a single project of 100亿元 or more.
+
+        Run after each bulk insert over the rows' changed projects, in file order: each is compared
+        with the rows before it and with the projects on file that this file does not change. Those
+        are read for the investors concerned only (by credit code and by normalised name), once per
+        investor, rather than every project on file.
+        """
         from zhaoshang.projects.models import Project
 
-        index = ctx.cache.get("duplicates")
-        if index is None:
-            index = {}
-            rows = (
-                Project.objects.filter(is_deleted=False)
-                .exclude(stage=Stage.WITHDRAWN)
-                .values_list(
-                    "pk", "name", "introducing_unit_id", "introducing_unit__name", "total_investment_wan",
-                    "investor__credit_code", "investor__name",
-                )
-            )  # fmt: skip
-            for pk, name, unit_id, unit_name, amount, code, investor_name in rows.iterator(chunk_size=5000):
-                entry = (pk, name, unit_id, unit_name, amount)
-                if code:
-                    index.setdefault(("code", code), {})[pk] = entry
-                index.setdefault(("name", normalise_company(investor_name)), {})[pk] = entry
-            ctx.cache["duplicates"] = index
-        investor = project.investor
-        keys = [("name", normalise_company(investor.name))]
-        if investor.credit_code:
-            keys.insert(0, ("code", investor.credit_code))
-        amount = project.total_investment_wan
-        reported = set()
-        for key in keys:
-            for pk, name, unit_id, unit_name, other in index.get(key, {}).values():
-                if pk == project.pk or unit_id == project.introducing_unit_id or pk in reported:
-                    continue
-                high = max(amount, other)
-                if high and abs(amount - other) / high <= Decimal("0.1"):
-                    reported.add(pk)
-                    ctx.note(
-                        row.number,
-                        "investor",
-                        _(
-                            "可能与“{name}”({unit},总投资{amount}万元)重复:同一投资方、投资额相近,请核实"
-                        ).format(name=name, unit=unit_name, amount=plain(other)),
+        dup = ctx.cache.get("duplicates")
+        if dup is None:
+            dup = ctx.cache["duplicates"] = {
+                "index": {},
+                "loaded": set(),
+                "touched": set(),
+                "investors": None,
+            }
+        index, loaded, touched = dup["index"], dup["loaded"], dup["touched"]
+        checks = []
+        for number, project, investor, unit in batch:
+            checks.append((number, project, unit, _investor_keys(investor.credit_code, investor.name)))
+            touched.add(project.pk)  # represented by its row, not by what the database holds now
+        wanted = {key for *_rest, keys in checks for key in keys} - loaded
+        if wanted:
+            if dup["investors"] is None:
+                from zhaoshang.organisation.models import Unit
+
+                ctx.enterprise_index()
+                investors: dict[tuple, list[int]] = {}  # key → enterprises
+                names: dict[int, tuple[str, str]] = {}  # enterprise → (code, name)
+                for pk, name, code in ctx.cache["enterprise_rows"]:
+                    names[pk] = (code, name)
+                    investors.setdefault(("name", normalise_company(name)), []).append(pk)
+                    if code:
+                        investors.setdefault(("code", code), []).append(pk)
+                dup["investors"], dup["names"] = investors, names
+                dup["unit_names"] = dict(Unit.objects.values_list("pk", "name"))
+            names, unit_names, keys_of = dup["names"], dup["unit_names"], dup.setdefault("keys_of", {})
+            ids = sorted({pk for key in wanted for pk in dup["investors"].get(key, ())})
+            loaded |= wanted
+            found = []
+            for start in range(0, len(ids), 500):
+                found += (
+                    Project.objects.filter(is_deleted=False, investor_id__in=ids[start : start + 500])
+                    .exclude(stage=Stage.WITHDRAWN)
+                    .order_by()
+                    .values_list(
+                        "pk",
+                        "name",
+                        "introducing_unit_id",
+                        "total_investment_wan",
+                        "investor_id",
+                        "signed_on",
                     )
-        entry = (project.pk, project.name, project.introducing_unit_id, project.introducing_unit.name, amount)
-        for key in keys:
-            index.setdefault(key, {})[project.pk] = entry
-        if amount >= Decimal(1_000_000):
-            ctx.note(row.number, "total_investment_wan", _("单个项目总投资在100亿元以上,请核实"))
+                )
+            # Warnings list look-alikes in the projects' own order (newest signing first), as the
+            # database returns them (where it puts projects without a signing date included).
+            nulls_first = connection.features.nulls_order_largest
+            found.sort(
+                key=lambda r: ((r[5] is None) != nulls_first, -(r[5].toordinal() if r[5] else 0), -r[0])
+            )
+            for pk, name, unit_id, amount, investor_id, _signed in found:
+                if pk in touched:
+                    continue
+                entry = (pk, name, unit_id, unit_names.get(unit_id, ""), amount)
+                keys = keys_of.get(investor_id)
+                if keys is None:
+                    keys = keys_of[investor_id] = _investor_keys(*names.get(investor_id, ("", "")))
+                for key in keys:
+                    if key in loaded:
+                        index.setdefault(key, {})[pk] = entry
+        tenth = Decimal("0.1")
+        for number, project, unit, keys in checks:
+            amount, own, own_unit = project.total_investment_wan, project.pk, unit.pk
+            reported = set()
+            for key in keys:
+                entries = index.get(key)
+                if not entries:
+                    continue
+                for pk, name, unit_id, unit_name, other in entries.values():
+                    if pk == own or unit_id == own_unit or pk in reported:
+                        continue
+                    high = max(amount, other)
+                    if high and abs(amount - other) / high <= tenth:
+                        reported.add(pk)
+                        ctx.note(
+                            number,
+                            "investor",
+                            _(
+                                "可能与“{name}”({unit},总投资{amount}万元)重复:同一投资方、投资额相近,请核实"
+                            ).format(name=name, unit=unit_name, amount=plain(other)),
+                        )
+            entry = (own, project.name, own_unit, unit.name, amount)
+            for key in keys:
+                index.setdefault(key, {})[own] = entry
+            if amount >= Decimal(1_000_000):
+                ctx.note(number, "total_investment_wan", _("单个项目总投资在100亿元以上,请核实"))
 
     def export_queryset(self):
         from zhaoshang.projects.models import Project
@@ -977,12 +1152,63 @@ class ProjectSheet(Sheet):
         )
         return row
 
+    def export_rows(self, queryset, ctx):
+        """As ``export_row`` says, read as plain values (the export of a whole province is 100 000s
+        of projects): names across relations, tags and helper units a batch at a time."""
+        from zhaoshang.enterprises.choices import EnterpriseTag
+        from zhaoshang.enterprises.models import Enterprise
+        from zhaoshang.projects.models import Project
+
+        tag_order = {code: i for i, code in enumerate(EnterpriseTag.values)}
+        tag_names = {code: str(label) for code, label in EnterpriseTag.choices}
+        tags: dict[int, str] = {}  # investor → its tags, as tag_labels writes them
+        helpers: dict[int, str] = {}  # project (of the batch) → its helper units
+
+        def read_batch(batch: list[tuple], position) -> None:
+            investor = position("investor_id")
+            wanted = {row[investor] for row in batch} - tags.keys()
+            found: dict[int, list[str]] = {pk: [] for pk in wanted}
+            links = Enterprise.tags.through.objects.filter(enterprise_id__in=wanted)
+            for enterprise_id, code in links.values_list("enterprise_id", "tag_id"):
+                found[enterprise_id].append(code)
+            for pk, codes in found.items():
+                codes.sort(key=lambda c: tag_order.get(c, 99))
+                tags[pk] = "、".join(tag_names.get(code, code) for code in codes)
+            helpers.clear()
+            units: dict[int, list[tuple]] = {}
+            links = Project.helper_units.through.objects.filter(project_id__in=[row[0] for row in batch])
+            for project_id, order, name in links.values_list("project_id", "unit__order", "unit__name"):
+                units.setdefault(project_id, []).append((order, name))
+            for pk, found_units in units.items():
+                helpers[pk] = "、".join(name for _order, name in sorted(found_units))
+
+        return values_export(
+            self,
+            queryset,
+            ctx,
+            lookups={
+                "investor": "investor__name",
+                "credit_code": "investor__credit_code",
+                "introducing_unit": "introducing_unit__name",
+                "industry": "industry__name",
+                "chain": "chain__name",
+                "lead_unit": "lead_unit__name",
+            },
+            computed={
+                "investor_tags": (("investor_id",), tags.__getitem__),
+                "region": (("region__code", "region__name"), ctx.region_of),
+                "helper_units": (("pk",), lambda pk: helpers.get(pk, "")),
+            },
+            chunk=read_batch,
+        )
+
 
 # --- funds ----------------------------------------------------------------------------------------
 
 
 class FundsSheet(Sheet):
     name = "funds"
+    defer_creates = True
     label = gettext_lazy("到位资金")
     model_label = "projects.FundsRecord"
     identity = gettext_lazy("同一项目(项目名称+引进单位)同一月份为一条记录")
@@ -1023,7 +1249,7 @@ class FundsSheet(Sheet):
         month = row.get("month")
         if month is None:
             raise RowError("month", _("必填"))
-        ctx.once((project.pk, month), row, _("项目和月份"))
+        ctx.once((project.pk, month), row, gettext_lazy("项目和月份"))
         existing = ctx.existing(FundsRecord, ("project_id", "month"), (project.pk, month))
         values = simple_values(row, FundsRecord, self.columns)
         values["project"] = project
@@ -1075,6 +1301,7 @@ class FundsSheet(Sheet):
 
 class LeadSheet(Sheet):
     name = "leads"
+    defer_creates = True
     label = gettext_lazy("招商信息")
     model_label = "leads.Lead"
     identity = gettext_lazy("信息名称、上报单位、上报日期都相同即为同一条信息")
@@ -1110,7 +1337,7 @@ class LeadSheet(Sheet):
         reported_on = row.get("reported_on")
         if reported_on is None:
             raise RowError("reported_on", _("必填"))
-        ctx.once((title, unit.pk, reported_on), row, _("信息名称、上报单位和上报日期"))
+        ctx.once((title, unit.pk, reported_on), row, gettext_lazy("信息名称、上报单位和上报日期"))
         existing = ctx.existing(Lead, ("title", "unit_id", "reported_on"), (title, unit.pk, reported_on))
         values = simple_values(row, Lead, self.columns)
         values["unit"] = unit
@@ -1157,6 +1384,7 @@ class LeadSheet(Sheet):
 
 class ActivitySheet(Sheet):
     name = "activities"
+    defer_creates = True
     label = gettext_lazy("招商活动")
     model_label = "activities.Activity"
     identity = gettext_lazy(
@@ -1285,6 +1513,7 @@ _REGION_WORDS = {"全区", "全县", "全市", "全省", "全域", "合计", "�
 
 class TargetSheet(Sheet):
     name = "targets"
+    defer_creates = True
     label = gettext_lazy("目标任务")
     model_label = "targets.Target"
     identity = gettext_lazy("年度(或专项行动)、单位、指标都相同即为同一目标")
@@ -1409,7 +1638,7 @@ class TargetSheet(Sheet):
 
         holder = unit.pk if unit else f"r{region.pk}"
         scope = ("c", campaign.pk) if campaign else ("y", year)
-        ctx.once((scope, holder, indicator.code), row, _("年度、单位和指标"))
+        ctx.once((scope, holder, indicator.code), row, gettext_lazy("年度、单位和指标"))
         index = ctx.cache.get("target_index")
         if index is None:  # every target's key, read once: a new row costs no look-up
             index = {}

@@ -4,16 +4,23 @@
 each row in a savepoint so that one bad row does not hide the problems of the next; if any problem
 remains (or on a dry run) the whole transaction is rolled back: all rows or none. Progress is
 reported through a callback, outside the transaction (the page keeps it in the cache).
+
+For speed at scale (10 000 rows in seconds): rows are read a batch at a time so that what they look
+up is read ahead in a few queries; a new record is validated with its row and inserted with others
+in bulk (a record the database refuses is still named by its row); audit rows are written in bulk
+on the same hash chain; a row's savepoint is only taken if the row runs a statement.
 """
 
+import contextlib
 import datetime
+import gc
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -29,6 +36,8 @@ from zhaoshang.organisation.choices import Role
 
 HEADER_SCAN_ROWS = 30  # the header is looked for in the first rows (title rows above it are skipped)
 PREVIEW_LIMIT = 500  # rows listed in a preview; the counts cover every row
+FLUSH_ROWS = 1000  # new records held back before a bulk insert
+BATCH_ROWS = 500  # rows read ahead of being applied (``Sheet.prefetch``)
 # A row whose first cell starts so is a footer (合计, 填表人 …), not data.
 FOOTER_WORDS = (
     "合计",
@@ -235,22 +244,49 @@ def import_file(
     required = sheet.required_keys(ctx)
     total = max(table.total - header_row, 0)
 
+    # New records of the leaf kinds are validated row by row and inserted in bulk every FLUSH_ROWS
+    # rows; audit rows are kept and written in bulk too (same chain, same order).
+    ctx.defer_creates = sheet.defer_creates
+    ctx.keep_audit = True
+    held: dict[int, list[Outcome]] = {}  # rows with records held back: what they counted
+    plan, units = _row_plan(match, required)
     sheet.prepare(ctx)
     last_report = time.monotonic()
     last = header_row
-    with transaction.atomic():
+
+    def apply(batch: list[Row]) -> None:
+        nonlocal last_report
+        sheet.prefetch(batch, ctx)
+        for row in batch:
+            _apply_row(row, sheet, ctx, report, held, savepoint)
+            if len(ctx.pending) >= FLUSH_ROWS:
+                _flush(sheet, ctx, report, held)
+            if progress is not None and (time.monotonic() - last_report > 0.5):
+                last_report = time.monotonic()
+                progress(row.number - header_row, max(total, row.number - header_row))
+        batch.clear()
+
+    savepoint = RowSavepoint()
+    with _no_collector_pauses(), transaction.atomic(), connection.execute_wrapper(savepoint), _page_cache():
+        # Rows are read and checked cell by cell a batch at a time, so that the sheet can read ahead
+        # what the batch looks up; then they are applied one by one.
+        batch: list[Row] = []
         for number, values in rows:
             last = number
             if all(cells.is_blank(v) for v in values) or _is_footer(values) or _is_header(values, match):
                 continue
             report.rows += 1
-            row = _parse_row(number, values, match, required, report)
+            row = _parse_row(number, values, plan, units, report)
             if row is not None:
-                _apply_row(row, sheet, ctx, report)
-            if progress is not None and (time.monotonic() - last_report > 0.5):
-                last_report = time.monotonic()
-                progress(number - header_row, max(total, number - header_row))
+                batch.append(row)
+                if len(batch) >= BATCH_ROWS:
+                    apply(batch)
+        apply(batch)
+        _flush(sheet, ctx, report, held)
         sheet.finish(ctx)
+        ctx.flush_audit()
+        # Rows refused at a bulk insert, and rows whose cells cannot be read, are found out of order.
+        report.problems.sort(key=lambda p: (p.row is not None, p.row or 0))
         if report.problems or dry_run:
             transaction.set_rollback(True)
         else:
@@ -273,25 +309,69 @@ def import_file(
     return report
 
 
+MEMO_LIMIT = 20_000  # parsed cells remembered per column
+
+
+@dataclass
+class _CellPlan:
+    """How one file column's cells are read: worked out once per file, not once per cell."""
+
+    index: int
+    key: str
+    text: str
+    unit: str
+    required: bool
+    parse: Callable[[Any, str], Any]
+    memo: dict | None  # parsed cells (or why a cell cannot be read); None for lists
+
+
+def _row_plan(match: HeaderMatch, required: set[str]) -> tuple[list[_CellPlan], dict[str, str]]:
+    """The file's columns, and the unit each column's numbers are in (the same for every row). A
+    file repeats its units, stages, 是/否 and dates on every row: each column remembers the cells it
+    has parsed. Lists are parsed afresh (a row may change the list it gets)."""
+    plan = [
+        _CellPlan(
+            index=index,
+            key=column.key,
+            text=text,
+            unit=unit,
+            required=column.required and column.key in required,
+            parse=column.parse,
+            memo=None if column.kind == "list" else {},
+        )
+        for index, (column, unit, text) in match.columns.items()
+    ]
+    return plan, {cell.key: cell.unit for cell in plan}
+
+
 def _parse_row(
-    number: int, values: list, match: HeaderMatch, required: set[str], report: Report
+    number: int, values: list, plan: list[_CellPlan], units: dict[str, str], report: Report
 ) -> Row | None:
     parsed: dict[str, Any] = {}
     raw: dict[str, Any] = {}
-    units: dict[str, str] = {}
     failed = False
-    for index, (column, unit, text) in match.columns.items():
-        value = values[index] if index < len(values) else None
-        raw[column.key] = value
-        units[column.key] = unit
-        if column.required and column.key in required and cells.is_blank(value):
-            report.problems.append(Problem(number, text, _("必填")))
+    width = len(values)
+    for cell in plan:
+        value = values[cell.index] if cell.index < width else None
+        raw[cell.key] = value
+        if cell.required and cells.is_blank(value):
+            report.problems.append(Problem(number, cell.text, _("必填")))
             failed = True
             continue
-        try:
-            parsed[column.key] = column.parse(value, unit)
-        except cells.CellError as error:
-            report.problems.append(Problem(number, text, str(error)))
+        memo = cell.memo
+        key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
+        result = memo.get(key) if memo is not None else None
+        if result is None:
+            try:
+                result = (True, cell.parse(value, cell.unit))
+            except cells.CellError as error:
+                result = (False, str(error))
+            if memo is not None and len(memo) < MEMO_LIMIT:
+                memo[key] = result
+        if result[0]:
+            parsed[cell.key] = result[1]
+        else:
+            report.problems.append(Problem(number, cell.text, result[1]))
             failed = True
     if failed:
         return None
@@ -309,10 +389,90 @@ def _header_for(sheet: Sheet, ctx: ImportContext, key: str | None) -> str | None
         return key
 
 
-def _apply_row(row: Row, sheet: Sheet, ctx: ImportContext, report: Report) -> None:
-    problem = None
+@contextlib.contextmanager
+def _no_collector_pauses():
+    """Python's cycle collector off while the rows are applied. An import keeps what it reads and
+    writes until its end (look-ups, records held back, audit rows), and the collector would walk
+    all of it again every few thousand allocations — a fifth of a 10 000-row import. Reference
+    counting still frees what is let go of; cycles wait for the collector, which runs again after."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        with transaction.atomic():  # a savepoint: a failed row leaves the others' checks intact
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# SQLite pages kept in memory while an import runs (KiB): SQLite's default, 2 MB, is far smaller than
+# the indexes a few thousand new projects are written into (a table of 200 000 has 17), and a write
+# that misses the cache reads its page back from the file.
+IMPORT_PAGE_CACHE_KIB = 64 * 1024
+
+
+@contextlib.contextmanager
+def _page_cache():
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # On the driver's connection: a setting of the connection, not a statement of the transaction
+    # (restored even when the import's transaction is being rolled back).
+    connection.ensure_connection()
+    raw = connection.connection
+    (before,) = raw.execute("PRAGMA cache_size").fetchone()
+    raw.execute(f"PRAGMA cache_size = -{IMPORT_PAGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+class RowSavepoint:
+    """Each row's savepoint, so that a failed row leaves the others' checks intact — taken only just
+    before the row's first statement (an ``execute_wrapper``). Most rows of a bulk import run none:
+    what they look up was read ahead and their new records are inserted later, in bulk; a savepoint
+    and its release for each of 10 000 rows would cost more than checking them."""
+
+    def __init__(self):
+        self.armed = False
+        self.sid = None
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.armed:
+            self.armed = False  # (the SAVEPOINT statement comes through here too)
+            self.sid = transaction.savepoint()
+        return execute(sql, params, many, context)
+
+    def row(self):
+        """``with savepoint.row():`` around one row."""
+        self.armed, self.sid = True, None
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        self.armed = False
+        if kind is None:
+            if self.sid is not None:
+                transaction.savepoint_commit(self.sid)
+            return False
+        if self.sid is not None:
+            transaction.savepoint_rollback(self.sid)
+        # The row's statements, if any, are undone: the import's transaction goes on (a failed save
+        # marks it for rollback otherwise).
+        transaction.set_rollback(False)
+        return False
+
+
+def _apply_row(
+    row: Row, sheet: Sheet, ctx: ImportContext, report: Report, held: dict[int, list], savepoint: RowSavepoint
+) -> None:
+    problem = None
+    mark = ctx.mark()
+    ctx.row_number = row.number
+    try:
+        with savepoint.row():
             outcomes = sheet.apply(row, ctx)
     except RowError as error:
         problem = Problem(row.number, _header_for(sheet, ctx, error.key), error.message)
@@ -322,10 +482,26 @@ def _apply_row(row: Row, sheet: Sheet, ctx: ImportContext, report: Report) -> No
         problem = Problem(row.number, None, _("数据库拒绝保存该行:{error}").format(error=error))
     ctx.row_done(ok=problem is None)
     if problem is not None:
+        ctx.rewind(mark)  # what the row held back goes with its savepoint
         report.problems.append(problem)
         return
-    for outcome in outcomes if isinstance(outcomes, list) else [outcomes]:
+    outcomes = outcomes if isinstance(outcomes, list) else [outcomes]
+    for outcome in outcomes:
         report.add(row.number, outcome)
+    if len(ctx.pending) > mark[0]:
+        held[row.number] = outcomes
+
+
+def _flush(sheet: Sheet, ctx: ImportContext, report: Report, held: dict[int, list]) -> None:
+    """Insert what the rows held back; a row the database refuses becomes its problem and no longer
+    counts (its other records stay inserted, but the import is rolled back anyway)."""
+    for number, error in ctx.flush():
+        report.problems.append(Problem(number, _header_for(sheet, ctx, error.key), error.message))
+        for outcome in held.pop(number, []):
+            setattr(report, outcome.action, getattr(report, outcome.action) - 1)
+        report.outcomes = [o for o in report.outcomes if o["row"] != number]
+    held.clear()
+    sheet.flushed(ctx)
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -397,14 +573,13 @@ def _fallback_filterset(sheet: Sheet):
 
 def export_file(*, kind: str, user, out, queryset: models.QuerySet | None = None, **filters) -> int:
     """Write the records of ``kind`` to ``out`` (a path or binary file) with the template's columns;
-    returns how many rows were written. Rows are streamed (``iterator``) into a write-only workbook,
-    in constant memory. Phone numbers are masked for roles that may not see them."""
+    returns how many rows were written. Rows are streamed (``iterator``) into the workbook, in
+    constant memory. Phone numbers are masked for roles that may not see them."""
     sheet = sheet_for(kind)
     if queryset is None:
         queryset = export_queryset(kind=kind, user=user, **filters)
     ctx = ExportContext.for_user(user)
-    rows = (sheet.export_row(obj, ctx) for obj in queryset.iterator(chunk_size=2000))
-    count = write_workbook(sheet=sheet, rows=rows, out=out, user=user)
+    count = write_workbook(sheet=sheet, rows=sheet.export_rows(queryset, ctx), out=out, user=user)
     audit_record(
         action=AuditAction.EXPORT,
         user=user,

@@ -275,7 +275,10 @@ def data_months() -> list[datetime.date]:
 
 def signature() -> str:
     """What the table holds (its indicators and breakdowns): a release that changes them rebuilds it."""
-    return ",".join([*CODES, *(f"@{n}" for n in BREAKDOWNS)])[-60:] + f"#{len(CODES)}"
+    import hashlib
+
+    text = ",".join([*CODES, *(f"@{n}" for n in BREAKDOWNS)])
+    return hashlib.sha1(text.encode()).hexdigest()  # 40 characters: fits the dim column
 
 
 def _write_signature() -> None:
@@ -457,9 +460,13 @@ def verify() -> list[str]:
     """Differences between the table (settled first) and the records; empty when they agree."""
     settle()
     actual: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-    for row in MonthlyFigure.objects.exclude(level="meta").values_list(
-        "level", "basis", "indicator", "month", "unit_id", "region_id", "partner", "dim", "value"
-    ).iterator(chunk_size=10000):
+    for row in (
+        MonthlyFigure.objects.exclude(level="meta")
+        .values_list(
+            "level", "basis", "indicator", "month", "unit_id", "region_id", "partner", "dim", "value"
+        )
+        .iterator(chunk_size=10000)
+    ):
         actual[(*row[:3], _as_date(row[3]), *row[4:8])] += _as_decimal(row[8])
     expected = expected_rows()
     problems = []
