@@ -45,12 +45,8 @@ def measure(
         units = [unit]
     if units is not None and indicator.unit_path is None:
         return ZERO
-    if (
-        rollup.covers(code, period)
-        and (units is None or len(units) == 1)
-        and (units is None or region is None)
-    ):
-        ids = None if units is None else [_pk(u) for u in units]
+    readable, ids = _summary_scope(region=region, units=units)
+    if readable and rollup.covers(code, period):
         found = rollup.read(codes=[code], period=period, basis=basis, region=region, unit_ids=ids)
         return found.get((code,), ZERO)
     qs = indicator.queryset(period, basis)
@@ -140,6 +136,14 @@ def _pk(unit) -> int:
     return unit if isinstance(unit, int) else unit.pk
 
 
+def _summary_scope(*, region=None, units=None) -> tuple[bool, list[int] | None]:
+    """Whether the monthly summary holds this scope's figure — everything, a region's subtree, or
+    exactly one unit (several units would count a joint activity once per unit) — and the unit ids."""
+    if units is None:
+        return True, None
+    return len(units) == 1 and region is None, [_pk(u) for u in units]
+
+
 def _scoped(indicator: Indicator, qs, *, region=None, units=None):
     if units is not None:
         ids = [_pk(u) for u in units]
@@ -172,11 +176,10 @@ def measure_many(
     codes: list[str], *, period: Period, basis: str = Basis.RECOGNISED, region=None, units=None
 ) -> dict[str, Decimal]:
     """``measure`` for several indicators of one scope; those the monthly summary covers in one query."""
-    single = units is None or len(units) == 1
-    covered = [c for c in codes if single and rollup.covers(c, period) and REGISTRY[c].unit_path]
+    readable, ids = _summary_scope(region=region, units=units)
+    covered = [c for c in codes if readable and rollup.covers(c, period) and REGISTRY[c].unit_path]
     out: dict[str, Decimal] = {}
-    if covered and (units is None or region is None):
-        ids = None if units is None else [_pk(u) for u in units]
+    if covered:
         found = rollup.read(codes=covered, period=period, basis=basis, region=region, unit_ids=ids)
         out = {c: found.get((c,), ZERO) for c in covered}
     for code in codes:
@@ -190,10 +193,9 @@ def measure_by_month(
 ) -> dict[str, dict[datetime.date, Decimal]]:
     """``{code: {first day of month: value}}``: the monthly trend, by each record's own date."""
     out: dict[str, dict[datetime.date, Decimal]] = {c: {} for c in codes}
-    single = units is None or len(units) == 1
-    covered = [c for c in codes if single and rollup.covers(c, period) and not REGISTRY[c].overlaps]
-    if covered and (units is None or region is None):
-        ids = None if units is None else [_pk(u) for u in units]
+    readable, ids = _summary_scope(region=region, units=units)
+    covered = [c for c in codes if readable and rollup.covers(c, period) and not REGISTRY[c].overlaps]
+    if covered:
         found = rollup.read(
             codes=covered, period=period, basis=basis, region=region, unit_ids=ids, by="month"
         )

@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Max, Min, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Min, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -293,6 +293,20 @@ def _write_signature() -> None:
     )
 
 
+def _all_rows(months: list[datetime.date]):
+    """Every row of the table over ``months``, computed from the records, one batch per indicator
+    (or breakdown) and basis: what ``rebuild`` writes and ``verify`` compares against."""
+    areas = Areas()
+    for code in CODES:
+        for basis in BASES:
+            cells = unit_cells(code, basis, months)
+            rows = [("unit", basis, code, m, u, r, p, "", v, n) for m, u, r, p, v, n in cells]
+            yield rows + _area_rows(basis, code, cells, areas)
+    for name in BREAKDOWNS:
+        for basis in BASES:
+            yield _dim_rows(basis, name, dim_cells(name, basis, months), areas)
+
+
 @transaction.atomic
 def rebuild() -> int:
     """Recompute the whole table from the records; returns the rows written."""
@@ -303,20 +317,10 @@ def rebuild() -> int:
     months = data_months()
     if not months:
         return 0
-    areas = Areas()
     written = 0
-    for code in CODES:
-        for basis in BASES:
-            cells = unit_cells(code, basis, months)
-            rows = [("unit", basis, code, m, u, r, p, "", v, n) for m, u, r, p, v, n in cells]
-            rows += _area_rows(basis, code, cells, areas)
-            _insert(rows)
-            written += len(rows)
-    for name in BREAKDOWNS:
-        for basis in BASES:
-            rows = _dim_rows(basis, name, dim_cells(name, basis, months), areas)
-            _insert(rows)
-            written += len(rows)
+    for rows in _all_rows(months):
+        _insert(rows)
+        written += len(rows)
     return written
 
 
@@ -352,7 +356,7 @@ def refresh(*, codes: Iterable[str], unit_ids: Iterable[int], months: Iterable[d
             level="unit", partner=False, indicator__in=codes, region_id__in=members, month__in=months
         )
         .values_list("basis", "indicator", "month", "region_id")
-        .annotate(v=models_sum("value"), n=models_sum("records"))
+        .annotate(v=Sum("value"), n=Sum("records"))
         .order_by()
     )
     totals: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
@@ -370,12 +374,6 @@ def refresh(*, codes: Iterable[str], unit_ids: Iterable[int], months: Iterable[d
         for name in names:
             for basis in BASES:
                 _insert(_dim_rows(basis, name, dim_cells(name, basis, months, members), areas))
-
-
-def models_sum(field):
-    from django.db.models import Sum
-
-    return Sum(field)
 
 
 MODEL_CODES = {
@@ -437,22 +435,11 @@ def settle() -> None:
 def expected_rows() -> dict[tuple, Decimal]:
     """Every row the table should hold, computed from the records: ``{key: value}``."""
     months = data_months()
-    if not months:
-        return {}
-    areas = Areas()
-    rows = []
-    for code in CODES:
-        for basis in BASES:
-            cells = unit_cells(code, basis, months)
-            rows += [("unit", basis, code, m, u, r, p, "", v, n) for m, u, r, p, v, n in cells]
-            rows += _area_rows(basis, code, cells, areas)
-    for name in BREAKDOWNS:
-        for basis in BASES:
-            rows += _dim_rows(basis, name, dim_cells(name, basis, months), areas)
     out: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-    for row in rows:
-        if row[8] or row[9]:
-            out[row[:8]] += _as_decimal(row[8])
+    for rows in _all_rows(months) if months else ():
+        for row in rows:
+            if row[8] or row[9]:
+                out[row[:8]] += _as_decimal(row[8])
     return dict(out)
 
 
