@@ -15,6 +15,8 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("登录")
     LOGIN_FAILED = "login_failed", _("登录失败")
     LOGOUT = "logout", _("退出")
+    CLOSE = "close", _("关账")
+    REOPEN = "reopen", _("重新开账")
 
 
 class AuditEntry(models.Model):
