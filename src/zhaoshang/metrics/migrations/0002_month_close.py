@@ -5,6 +5,15 @@ import django.db.models.functions.datetime
 from django.conf import settings
 from django.db import migrations, models
 
+from zhaoshang.metrics.rollup import drop_trigger_sql
+
+
+def drop_triggers(apps, schema_editor):
+    # SQLite rebuilds metrics_rollupmark to add a column with a database default, and refuses while
+    # the summary's triggers name it; they come back after migrate (metrics.apps._ensure_triggers).
+    for statement in drop_trigger_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+
 
 class Migration(migrations.Migration):
 
@@ -14,6 +23,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop_triggers, migrations.RunPython.noop),
         migrations.AddField(
             model_name='rollupmark',
             name='created_at',
