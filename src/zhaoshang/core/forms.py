@@ -23,7 +23,9 @@ class KeysField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk).strip()
-            if text.lstrip("-").isdigit() and not -(2**63) <= int(text) < 2**63:
+            # isascii: "¹".isdigit() is True, yet int("¹") fails.
+            digits = text.lstrip("-")
+            if digits.isascii() and digits.isdigit() and not -(2**63) <= int(text) < 2**63:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
                 )

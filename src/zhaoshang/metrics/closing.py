@@ -67,6 +67,8 @@ def month_close(*, user, month: datetime.date, today: datetime.date | None = Non
 
     month = month.replace(day=1)
     today = today or timezone.localdate()
+    if not rollup.enabled():
+        raise ValidationError(_("月度汇总已关闭（ZHAOSHANG_ROLLUP=0），不能关账。"))
     if _next_month(month) > today:
         raise ValidationError(_("{m}尚未结束，不能关账。").format(m=_label(month)))
     with transaction.atomic():
@@ -95,6 +97,11 @@ def month_close(*, user, month: datetime.date, today: datetime.date | None = Non
                 f"FROM {MonthlyFigure._meta.db_table} WHERE level <> 'meta' AND month >= %s AND month <= %s",
                 [now, first, month],
             )
+        # The reports sent for the month, kept as the frozen figures give them (local import: the
+        # reports phrase metrics, not the other way round).
+        from zhaoshang.reports.services import reports_keep
+
+        reports_keep(month=month, today=today)
         audit_record(
             action=AuditAction.CLOSE,
             user=user,
@@ -132,3 +139,6 @@ def month_reopen(*, user, month: datetime.date, reason: str) -> None:
             after={"month": f"{month:%Y-%m}", "reason": reason},
         )
         closed.delete()
+        from zhaoshang.reports.services import reports_supersede
+
+        reports_supersede(month=month)

@@ -37,7 +37,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.metrics.indicators import REGISTRY
-from zhaoshang.metrics.models import MonthlyFigure, RollupMark
+from zhaoshang.metrics.models import ClosedFigure, ClosedMonth, MonthlyFigure, RollupMark
 from zhaoshang.metrics.periods import Period, month_end
 
 BASES = ("recognised", "reported")
@@ -61,6 +61,8 @@ CODES = (
     "inspections",
 )
 TABLE = MonthlyFigure._meta.db_table
+LEDGER = ClosedFigure._meta.db_table
+KEY = "level, basis, indicator, month, unit_id, region_id, partner, dim"
 ZERO = Decimal(0)
 
 
@@ -308,30 +310,33 @@ def _all_rows(months: list[datetime.date]):
 
 
 @transaction.atomic
-def rebuild() -> int:
-    """Recompute the whole table from the records; returns the rows written."""
+def rebuild(made=None) -> int:
+    """Recompute the whole table from the records; returns the rows written. Closed months keep
+    what they were closed at: what the rebuild changes there (a release counting by a corrected
+    rule) is posted to the current month like any other late change."""
     RollupMark.objects.all().delete()
     with connection.cursor() as c:
         c.execute(f"DELETE FROM {TABLE}")
     _write_signature()
     months = data_months()
-    if not months:
-        return 0
     written = 0
-    for rows in _all_rows(months):
+    for rows in _all_rows(months) if months else ():
         _insert(rows)
         written += len(rows)
+    closed = closed_months()
+    if closed:
+        post_adjustments(months=closed, last=closed[-1], made=made)
     return written
 
 
-def refresh(*, codes: Iterable[str], unit_ids: Iterable[int], months: Iterable[datetime.date]) -> None:
+def refresh(*, codes: Iterable[str], unit_ids: Iterable[int], months: Iterable[datetime.date]) -> set[int]:
     """Recompute the cells of ``unit_ids`` × ``months`` for ``codes``, the area totals they feed, and
-    those areas' breakdowns, from the records, in the caller's transaction."""
+    those areas' breakdowns, from the records, in the caller's transaction; returns the areas."""
     codes = [c for c in CODES if c in set(codes)]
     unit_ids = sorted({u for u in unit_ids if u is not None})
     months = sorted(set(months))
     if not codes or not unit_ids or not months:
-        return
+        return set()
     areas = Areas()
     old = MonthlyFigure.objects.filter(
         level="unit", indicator__in=codes, unit_id__in=unit_ids, month__in=months
@@ -345,7 +350,7 @@ def refresh(*, codes: Iterable[str], unit_ids: Iterable[int], months: Iterable[d
             _insert([("unit", basis, code, m, u, r, p, "", v, n) for m, u, r, p, v, n in cells])
     touched.discard(None)
     if not touched:
-        return
+        return touched
     # The touched areas' totals, summed again from their unit rows.
     members = areas.members(touched)
     MonthlyFigure.objects.filter(
@@ -374,6 +379,7 @@ def refresh(*, codes: Iterable[str], unit_ids: Iterable[int], months: Iterable[d
         for name in names:
             for basis in BASES:
                 _insert(_dim_rows(basis, name, dim_cells(name, basis, months, members), areas))
+    return touched
 
 
 MODEL_CODES = {
@@ -387,27 +393,43 @@ MODEL_CODES = {
 }
 
 
-def settle() -> None:
-    """Apply the pending marks: recompute the cells the changed records touch, then drop the marks."""
-    if not enabled() or not RollupMark.objects.exists():  # the usual case: no write transaction
-        return
+def _state() -> tuple[bool, datetime.date | None]:
+    """(marks pending, latest closed month) in one query: every read asks both."""
+    with connection.cursor() as c:
+        c.execute(
+            f"SELECT (SELECT 1 FROM {MARK_TABLE} LIMIT 1), "
+            f"(SELECT MAX(month) FROM {ClosedMonth._meta.db_table})"
+        )
+        pending, last = c.fetchone()
+    return bool(pending), (_as_date(last) if last else None)
+
+
+def settle() -> datetime.date | None:
+    """Apply the pending marks: recompute the cells the changed records touch, then drop the marks;
+    a change to a closed month's records goes into the ledger (``metrics.closing``). Returns the
+    latest closed month, which readers need too."""
+    pending, last = _state()
+    if not enabled() or not pending:  # the usual case: no write transaction
+        return last
     with transaction.atomic():
         marks = list(
             RollupMark.objects.select_for_update().values_list(
-                "pk", "kind", "unit_id", "ref_id", "d1", "d2", "d3"
+                "pk", "kind", "unit_id", "ref_id", "d1", "d2", "d3", "created_at"
             )
         )
         if not marks:  # another reader settled them while this one waited
-            return
+            return last
         RollupMark.objects.filter(pk__in=[m[0] for m in marks]).delete()
+        last = ClosedMonth.objects.order_by("-month").values_list("month", flat=True).first()
+        made = max((m[7] for m in marks if m[7] is not None), default=None)
         kinds = {m[1] for m in marks}
         if "all" in kinds:
-            rebuild()
-            return
+            rebuild(made=made)
+            return last
         cells: dict[str, tuple[set, set]] = defaultdict(lambda: (set(), set()))
         projects = set()
         everything = None
-        for _pk, kind, unit_id, ref_id, d1, d2, d3 in marks:
+        for _pk, kind, unit_id, ref_id, d1, d2, d3, _at in marks:
             if kind == "unit":
                 everything = everything or data_months()
                 for k in MODEL_CODES:
@@ -428,8 +450,105 @@ def settle() -> None:
 
             funds_months = FundsRecord.objects.filter(project_id__in=projects).values_list("month", flat=True)
             cells["funds"][1].update(m.replace(day=1) for m in funds_months.distinct())
+        closed_units: set[int] = set()
+        closed_areas: set[int] = set()
+        closed_months: set[datetime.date] = set()
         for kind, (units, months) in cells.items():
-            refresh(codes=MODEL_CODES[kind], unit_ids=units, months=months)
+            areas = refresh(codes=MODEL_CODES[kind], unit_ids=units, months=months)
+            if last is not None:
+                hit = {m for m in months if m <= last}
+                if hit:
+                    closed_months |= hit
+                    closed_units |= {u for u in units if u is not None}
+                    closed_areas |= areas
+        if closed_months:
+            post_adjustments(
+                months=sorted(closed_months), last=last, made=made, unit_ids=closed_units, areas=closed_areas
+            )
+    return last
+
+
+# --------------------------------------------------------------------------------------------------
+# The ledger of closed months (``metrics.closing`` explains it)
+# --------------------------------------------------------------------------------------------------
+
+
+def _in(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def ledger_differences(
+    months: list[datetime.date], *, unit_ids=None, areas=None
+) -> dict[tuple, tuple[Decimal, int]]:
+    """``{key: (value, records)}`` by which the live summary of closed ``months`` differs from what
+    the ledger accounts for (base + the adjustments that came from each month): empty when exact.
+    ``unit_ids``/``areas`` narrow it to the rows a refresh touched (None: every row)."""
+    if not months:
+        return {}
+    scopes = []
+    if unit_ids is None and areas is None:
+        scopes.append(("t.level <> 'meta'", []))
+    else:
+        if unit_ids:
+            scopes.append((f"t.level = 'unit' AND t.unit_id IN ({_in(unit_ids)})", list(unit_ids)))
+        if areas:
+            scopes.append((f"t.level = 'area' AND t.region_id IN ({_in(areas)})", list(areas)))
+    out: dict[tuple, tuple[Decimal, int]] = {}
+    for where, params in scopes:
+        m = _in(months)
+        sql = (
+            f"SELECT {KEY}, SUM(v), SUM(n) FROM ("
+            f"SELECT {KEY}, t.value AS v, t.records AS n FROM {TABLE} t WHERE {where} AND t.month IN ({m}) "
+            f"UNION ALL SELECT {KEY}, -t.value, -t.records FROM {LEDGER} t "
+            f"WHERE t.layer = 'base' AND {where} AND t.month IN ({m}) "
+            f"UNION ALL SELECT level, basis, indicator, origin, unit_id, region_id, partner, dim, "
+            f"-t.value, -t.records FROM {LEDGER} t WHERE t.layer = 'adjust' AND {where} "
+            f"AND t.origin IN ({m})) d GROUP BY {KEY}"
+        )
+        with connection.cursor() as c:
+            c.execute(sql, [*params, *months, *params, *months, *params, *months])
+            for *key, v, n in c.fetchall():
+                value, records = _as_decimal(v), int(n or 0)
+                if value or records:
+                    key[3] = _as_date(key[3])
+                    key[6] = bool(key[6])
+                    out[tuple(key)] = (value, records)
+    return out
+
+
+def post_adjustments(*, months, last, made=None, unit_ids=None, areas=None) -> int:
+    """Post the closed ``months``' differences into the open month the change was made in (the
+    marks' time; never a closed month): SPEC §4, a correction counts from the month it is
+    recognised in. Returns the rows posted."""
+    from django.utils import timezone
+
+    made = timezone.localdate(made) if made is not None else timezone.localdate()
+    posted = max(made.replace(day=1), (last + datetime.timedelta(days=32)).replace(day=1))
+    now = timezone.now()
+    rows = [
+        ClosedFigure(
+            layer="adjust",
+            level=key[0],
+            basis=key[1],
+            indicator=key[2],
+            month=posted,
+            origin=key[3],
+            unit_id=key[4],
+            region_id=key[5],
+            partner=key[6],
+            dim=key[7],
+            value=value,
+            records=records,
+            created_at=now,
+        )
+        for key, (value, records) in ledger_differences(months, unit_ids=unit_ids, areas=areas).items()
+    ]
+    ClosedFigure.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def closed_months() -> list[datetime.date]:
+    return sorted(ClosedMonth.objects.values_list("month", flat=True))
 
 
 def expected_rows() -> dict[tuple, Decimal]:
@@ -461,6 +580,8 @@ def verify() -> list[str]:
         a, e = _as_decimal(actual.get(key, ZERO)), _as_decimal(expected.get(key, ZERO))
         if a != e:
             problems.append(f"{key}: 汇总表{a} ≠ 记录{e}")
+    for key, (value, _n) in sorted(ledger_differences(closed_months()).items(), key=str):
+        problems.append(f"{key}: 关账月份汇总与记录相差{value}，未记入调整")
     return problems
 
 
@@ -487,6 +608,28 @@ def _scope_sql(*, region=None, unit_ids=None, fine: bool = False) -> tuple[str, 
     return join, where, params
 
 
+def _sources(last: datetime.date | None, period: Period) -> list[tuple[str, str, list]]:
+    """(table, extra condition, its parameters) to sum for ``period``: the live summary, and once a
+    month is closed, the live summary of the open months plus the ledger (the closed months' base
+    rows and every adjustment posted into the period)."""
+    if last is None:
+        return [(TABLE, "", [])]
+    live = (TABLE, " AND t.month > %s", [last]) if period.start <= last else (TABLE, "", [])
+    return [live, (LEDGER, "", [])]
+
+
+def _summed(sql: str, sources, params_before: list, params_after: list) -> list[tuple]:
+    """Run ``sql`` (with ``{table}`` and ``{extra}`` to fill) over each source; rows of every source
+    summed by key (the last column is the sum)."""
+    totals: dict[tuple, Decimal] = {}
+    with connection.cursor() as c:
+        for table, extra, extra_params in sources:
+            c.execute(sql.format(table=table, extra=extra), [*params_before, *extra_params, *params_after])
+            for *key, v in c.fetchall():
+                totals[tuple(key)] = totals.get(tuple(key), ZERO) + _as_decimal(v)
+    return [(*k, v) for k, v in totals.items()]
+
+
 def read(
     *, codes: list[str], period: Period, basis: str, region=None, unit_ids=None, by: str = ""
 ) -> dict[tuple, Decimal]:
@@ -496,7 +639,7 @@ def read(
     with ``by="unit"`` and no units, every unit's row."""
     if unit_ids is not None and not unit_ids:
         return {}  # no units: nothing (and no "IN ()", which PostgreSQL refuses)
-    settle()
+    last = settle()
     fine = by == "region_path" and region is not None and region.level in ("county", "town")
     wanted = None
     if by == "unit" and unit_ids is not None and len(unit_ids) > 200:
@@ -514,13 +657,11 @@ def read(
         join = ""  # no region condition: no join
     marks = ", ".join(["%s"] * len(codes))
     sql = (
-        f"SELECT t.indicator{key}, SUM(t.value) FROM {TABLE} t {join} WHERE {where} "
-        f"AND t.indicator IN ({marks}) AND t.basis = %s AND t.month >= %s AND t.month <= %s "
+        f"SELECT t.indicator{key}, SUM(t.value) FROM {{table}} t {join} WHERE {where} "
+        f"AND t.indicator IN ({marks}) AND t.basis = %s AND t.month >= %s AND t.month <= %s{{extra}} "
         f"GROUP BY t.indicator{key}"
     )
-    with connection.cursor() as c:
-        c.execute(sql, [*params, *codes, basis, period.start, period.end])
-        rows = c.fetchall()
+    rows = _summed(sql, _sources(last, period), [*params, *codes, basis, period.start, period.end], [])
     out = {}
     for row in rows:
         if wanted is not None and row[1] not in wanted:
@@ -532,20 +673,20 @@ def read(
 
 def read_breakdown(*, name: str, period: Period, basis: str, region=None) -> dict[str, Decimal]:
     """An area breakdown over ``period``: ``{dim: value}`` (dims: industry ids as text, band labels)."""
-    settle()
+    last = settle()
     params: list = [f"@{name}", basis, period.start, period.end]
     where = ""
     if region is not None:
         where = "AND g.path LIKE %s"
         params.append(f"{region.path}%")
-    with connection.cursor() as c:
-        c.execute(
-            f"SELECT t.dim, SUM(t.value) FROM {TABLE} t JOIN organisation_region g ON g.id = t.region_id "
-            f"WHERE t.level = 'area' AND t.indicator = %s AND t.basis = %s AND t.month >= %s "
-            f"AND t.month <= %s {where} GROUP BY t.dim",
-            params,
-        )
-        return {dim: _as_decimal(v) for dim, v in c.fetchall() if v}
+    sql = (
+        "SELECT t.dim, SUM(t.value) FROM {table} t JOIN organisation_region g ON g.id = t.region_id "
+        "WHERE t.level = 'area' AND t.indicator = %s AND t.basis = %s AND t.month >= %s "
+        f"AND t.month <= %s {where}{{extra}} GROUP BY t.dim"
+    )
+    # The extra month condition comes after the region's: parameters in that order.
+    rows = _summed(sql, _sources(last, period), params, [])
+    return {dim: v for dim, v in rows if v}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -94,3 +94,38 @@ class ReportDraft(TimeStamped):
 # Drafts belong to a region: the bureau, leaders and supervision of that region see them; only the
 # bureau edits. (The reports pages themselves admit region roles only.)
 register_scope(ReportDraft, Scope(unit=None, region="region", writers=BUREAU_ONLY))
+
+
+class SentReport(models.Model):
+    """A report of a closed month kept exactly as it was first produced after the close (SPEC §4: "a
+    bulletin already sent can be reproduced exactly later"). ``report_build`` returns it instead of
+    generating anew while the month stays closed; reopening the month supersedes it."""
+
+    region = models.ForeignKey(
+        "organisation.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("报告类型"), max_length=12, choices=ReportKind.choices)
+    basis = models.CharField(_("口径"), max_length=12, choices=Basis.choices)
+    period_start = models.DateField(_("期间起始"))
+    period_end = models.DateField(_("期间截止"))
+    period_label = models.CharField(_("期间"), max_length=60)
+    title = models.CharField(_("标题"), max_length=200)
+    markdown = models.TextField(_("正文"))
+    charts = models.JSONField(_("图表数据"), default=dict, blank=True)
+    kept_at = models.DateTimeField(_("留存时间"))
+    superseded_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("已发报告留存")
+        verbose_name_plural = _("已发报告留存")
+        ordering = ["-kept_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "basis", "period_start", "period_end"],
+                condition=Q(superseded_at__isnull=True),
+                name="sent_report_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -5,12 +5,14 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhaoshang.audit.models import AuditAction
 from zhaoshang.audit.services import audit_record
 from zhaoshang.core.services import record_create, record_update
+from zhaoshang.metrics.closing import is_closed
 from zhaoshang.metrics.indicators import Basis
 from zhaoshang.metrics.periods import Period
 from zhaoshang.organisation.choices import UnitKind
@@ -20,7 +22,7 @@ from zhaoshang.reports.document import Meta, Report
 from zhaoshang.reports.exports import export
 from zhaoshang.reports.figures import ReportContext
 from zhaoshang.reports.generators import generate
-from zhaoshang.reports.models import ReportDraft
+from zhaoshang.reports.models import ReportDraft, SentReport
 from zhaoshang.reports.periods import report_period
 from zhaoshang.targets.models import Campaign
 
@@ -82,7 +84,10 @@ def report_build(
     campaign: Campaign | None = None,
     today: datetime.date | None = None,
 ) -> tuple[Report, Period]:
-    """Generate a report (reads only). ``ValidationError`` for a bad kind, period or basis."""
+    """Generate a report. ``ValidationError`` for a bad kind, period or basis.
+
+    A bulletin, 龙虎榜 or 季评比 of a closed month comes back exactly as first produced after the
+    close (``SentReport``, kept then): SPEC §4, a bulletin already sent reproduces exactly."""
     today = today or timezone.localdate()
     if kind not in ReportKind.values:
         raise ValidationError(_("未知的报告类型“{kind}”。").format(kind=kind))
@@ -92,8 +97,70 @@ def report_build(
         period = report_period(kind, start=start, end=end, week=week, campaign=campaign, today=today)
     except ValueError as error:
         raise ValidationError(str(error)) from error
+    if kind in KEPT_KINDS and is_closed(period.end):
+        return report_kept(kind=kind, region=region, basis=basis, period=period, today=today), period
     ctx = ReportContext(region=region, period=period, basis=basis, today=today, campaign=campaign)
     return generate(kind, ctx), period
+
+
+# The periodic reports a bureau sends for a month (SPEC §4: reproducible once the month is closed).
+KEPT_KINDS = (ReportKind.BULLETIN, ReportKind.LEADERBOARD, ReportKind.QUARTERLY)
+
+
+def report_kept(*, kind: str, region: Region, basis: str, period: Period, today: datetime.date) -> Report:
+    """The kept report of a closed period: the one produced first after the close, produced now if
+    there is none yet (from the closed month's frozen figures)."""
+    key = {
+        "region": region,
+        "kind": kind,
+        "basis": basis,
+        "period_start": period.start,
+        "period_end": period.end,
+        "superseded_at__isnull": True,
+    }
+    kept = SentReport.objects.filter(**key).first()
+    if kept is None:
+        ctx = ReportContext(region=region, period=period, basis=basis, today=today)
+        report = generate(kind, ctx)
+        with transaction.atomic():
+            kept, _created = SentReport.objects.get_or_create(
+                **key,
+                defaults={
+                    "period_label": period.label,
+                    "title": report.title[:200],
+                    "markdown": report.markdown,
+                    "charts": report.charts,
+                    "kept_at": timezone.now(),
+                },
+            )
+    return Report(
+        kind=kind,
+        title=kept.title,
+        markdown=kept.markdown,
+        charts=kept.charts,
+        period_label=kept.period_label,
+        basis=basis,
+    )
+
+
+def reports_keep(*, month: datetime.date, today: datetime.date | None = None) -> int:
+    """At a month's close: keep its bulletin (both bases) for the home region now, so that what is
+    reproduced later is what the figures said at the close."""
+    region = home_region()
+    if region is None:
+        return 0
+    today = today or timezone.localdate()
+    period = report_period(ReportKind.BULLETIN, end=f"{month:%Y-%m}", today=today)
+    for basis in Basis.values:
+        report_kept(kind=ReportKind.BULLETIN, region=region, basis=basis, period=period, today=today)
+    return len(Basis.values)
+
+
+def reports_supersede(*, month: datetime.date) -> int:
+    """At a month's reopening: its kept reports no longer stand (they stay, marked superseded)."""
+    return SentReport.objects.filter(
+        superseded_at__isnull=True, period_end__year=month.year, period_end__month=month.month
+    ).update(superseded_at=timezone.now())
 
 
 def report_draft_create(
