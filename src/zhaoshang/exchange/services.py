@@ -153,12 +153,13 @@ def _find_header(
     return None, None, best
 
 
-def _is_footer(values: list) -> bool:
+def _footer_text(values: list) -> str | None:
+    """The first cell's text when the row is a footer (合计, 填表人 …), else None."""
     for value in values:
         if not cells.is_blank(value):
             text = cells.parse_text(value).replace(" ", "")
-            return text.startswith(FOOTER_WORDS)
-    return False
+            return text if text.startswith(FOOTER_WORDS) else None
+    return None
 
 
 def _is_header(values: list, match: HeaderMatch) -> bool:
@@ -273,7 +274,13 @@ def import_file(
         batch: list[Row] = []
         for number, values in rows:
             last = number
-            if all(cells.is_blank(v) for v in values) or _is_footer(values) or _is_header(values, match):
+            if all(cells.is_blank(v) for v in values) or _is_header(values, match):
+                continue
+            footer = _footer_text(values)
+            if footer is not None:
+                # A 合计 row or a 填表人 line is part of how bureaus lay out a sheet, not a bad row:
+                # skipped, with a note so that a real record named 合计… would not vanish unseen.
+                ctx.note(number, None, _("表尾行“{text}”不是数据,已跳过").format(text=footer[:20]))
                 continue
             report.rows += 1
             row = _parse_row(number, values, plan, units, report)
