@@ -14,6 +14,7 @@ on the same hash chain; a row's savepoint is only taken if the row runs a statem
 import contextlib
 import datetime
 import gc
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -137,20 +138,58 @@ class Report:
 
 def _find_header(
     rows: Iterator[tuple[int, list]], sheet: Sheet, ctx: ImportContext
-) -> tuple[int | None, HeaderMatch | None, HeaderMatch | None]:
-    """The header: the first row (of the first few) holding every required column; the rows after
-    it stay in ``rows``. Returns (row number, match, best partial match when none qualifies)."""
+) -> tuple[int | None, HeaderMatch | None, HeaderMatch | None, Iterator[tuple[int, list]]]:
+    """The header: the first row (of the first few) holding every required column, completed by
+    the row under it when that is the second row of a two-row header. Returns (row number, match,
+    best partial match when none qualifies, the rows after the header)."""
     best: HeaderMatch | None = None
     for scanned, (number, values) in enumerate(rows, start=1):
         if any(not cells.is_blank(v) for v in values):
             match = sheet.match_header(values, ctx)
             if not match.missing and match.columns:
-                return number, match, None
+                below = next(rows, None)
+                if below is not None:
+                    combined = _two_row_header(values, below[1], match, sheet, ctx)
+                    if combined is not None:
+                        return number, combined, None, rows
+                    rows = itertools.chain([below], rows)
+                return number, match, None, rows
             if best is None or match.score > best.score:
                 best = match
         if scanned >= HEADER_SCAN_ROWS:
             break
-    return None, None, best
+    return None, None, best, rows
+
+
+def _two_row_header(
+    upper: list, lower: list, match: HeaderMatch, sheet: Sheet, ctx: ImportContext
+) -> HeaderMatch | None:
+    """The header of ``upper`` completed by ``lower`` when ``lower`` is its second row: bureaus put
+    a merged parent header (其中, 总投资) over sub-headers, and merge the other headers down over
+    both rows. ``lower`` is such a row when its cells under the required columns are blank or repeat
+    the header (a data row fills them) and it names a template column the upper row does not; then
+    each column takes the lower header where that names a column, else the upper one."""
+    required = sheet.required_keys(ctx)
+    for index, (column, _unit, text) in match.columns.items():
+        below = lower[index] if index < len(lower) else None
+        if column.key in required and not (cells.is_blank(below) or cells.header_text(below) == text):
+            return None
+    named = {column.key for column, _unit, _text in match.columns.values()}
+    combined = list(upper) + [None] * max(len(lower) - len(upper), 0)
+    adds = False
+    for index, below in enumerate(lower):
+        if cells.is_blank(below):
+            continue
+        found = sheet.match_header([below], ctx).columns.get(0)
+        if found is not None and found[0].key not in named:
+            combined[index] = below
+            adds = True
+        elif found is None and cells.is_blank(combined[index]):
+            combined[index] = below  # an unknown sub-header: warned about like any unknown column
+    if not adds:
+        return None
+    result = sheet.match_header(combined, ctx)
+    return result if not result.missing else None
 
 
 def _footer_text(values: list) -> str | None:
@@ -221,7 +260,7 @@ def import_file(
     ctx = ImportContext(user=user, as_reported=as_reported, campaign=campaign)
 
     rows = table.rows
-    header_row, match, best = _find_header(rows, sheet, ctx)
+    header_row, match, best, rows = _find_header(rows, sheet, ctx)
     if match is None:
         required = [c for c in sheet.columns if c.key in sheet.required_keys(ctx)]
         missing = best.missing if best is not None and best.columns else required
