@@ -225,3 +225,25 @@ def test_the_web_import_reads_the_same_files(
     assert "已导入招商项目:新增5条" in page
     assert "表尾行“合计”不是数据,已跳过" in page
     assert _projects() == sorted(EXPECTED_PROJECTS)
+
+
+def test_group_headings_and_footers_between_rows_are_skipped_with_a_note(tmp_path, units):
+    path = tmp_path / "leads.csv"
+    text = (
+        "信息名称,上报单位,上报日期\n"
+        "一、新能源,,\n"
+        "信息一,川店镇,2022-03-01\n"
+        "（二）生物医药,,\n"
+        "信息二,马山镇,2022-03-02\n"
+        "合　计,2,\n"
+        "填表人：张三,,\n"
+    )
+    path.write_bytes(text.encode("gb18030"))
+    report = import_file(user=None, kind="leads", path=path)
+    assert (report.problems, report.created) == ([], 2)
+    assert [str(w) for w in report.warnings] == [
+        "第2行: 分类标题行“一、新能源”不是数据,已跳过",
+        "第4行: 分类标题行“（二）生物医药”不是数据,已跳过",
+        "第6行: 表尾行“合计”不是数据,已跳过",
+        "第7行: 表尾行“填表人：张三”不是数据,已跳过",
+    ]

@@ -15,6 +15,7 @@ import contextlib
 import datetime
 import gc
 import itertools
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -192,6 +193,22 @@ def _two_row_header(
     return result if not result.missing else None
 
 
+# 一、签约项目 / (二)在谈项目: the numbered group headings bureaus put between the rows of a list.
+SECTION_HEADING = re.compile(r"[(（]?[一二三四五六七八九十]+[)）、.．]")
+
+
+def _section_text(values: list) -> str | None:
+    """The text of a row that is only a group heading (one cell, numbered 一、… or (一)…), else None.
+    Skipped with a note rather than refused as a row missing its required cells: no record is named
+    一、… , and the note shows what was skipped."""
+    filled = [value for value in values if not cells.is_blank(value)]
+    if len(filled) == 1 and isinstance(filled[0], str):
+        text = cells.parse_text(filled[0])
+        if SECTION_HEADING.match(text):
+            return text
+    return None
+
+
 def _footer_text(values: list) -> str | None:
     """The first cell's text when the row is a footer (合计, 填表人 …), else None."""
     for value in values:
@@ -314,6 +331,10 @@ def import_file(
         for number, values in rows:
             last = number
             if all(cells.is_blank(v) for v in values) or _is_header(values, match):
+                continue
+            section = _section_text(values)
+            if section is not None:
+                ctx.note(number, None, _("分类标题行“{text}”不是数据,已跳过").format(text=section[:20]))
                 continue
             footer = _footer_text(values)
             if footer is not None:
