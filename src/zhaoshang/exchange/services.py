@@ -201,9 +201,14 @@ def _section_text(values: list) -> str | None:
     """The text of a row that is only a group heading (one cell, numbered 一、… or (一)…), else None.
     Skipped with a note rather than refused as a row missing its required cells: no record is named
     一、… , and the note shows what was skipped."""
-    filled = [value for value in values if not cells.is_blank(value)]
-    if len(filled) == 1 and isinstance(filled[0], str):
-        text = cells.parse_text(filled[0])
+    only = None
+    for value in values:  # stops at the second filled cell: a data row costs next to nothing
+        if not cells.is_blank(value):
+            if only is not None:
+                return None
+            only = value
+    if isinstance(only, str):
+        text = cells.parse_text(only)
         if SECTION_HEADING.match(text):
             return text
     return None
