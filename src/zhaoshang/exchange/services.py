@@ -14,6 +14,8 @@ on the same hash chain; a row's savepoint is only taken if the row runs a statem
 import contextlib
 import datetime
 import gc
+import itertools
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -137,28 +139,88 @@ class Report:
 
 def _find_header(
     rows: Iterator[tuple[int, list]], sheet: Sheet, ctx: ImportContext
-) -> tuple[int | None, HeaderMatch | None, HeaderMatch | None]:
-    """The header: the first row (of the first few) holding every required column; the rows after
-    it stay in ``rows``. Returns (row number, match, best partial match when none qualifies)."""
+) -> tuple[int | None, HeaderMatch | None, HeaderMatch | None, Iterator[tuple[int, list]]]:
+    """The header: the first row (of the first few) holding every required column, completed by
+    the row under it when that is the second row of a two-row header. Returns (row number, match,
+    best partial match when none qualifies, the rows after the header)."""
     best: HeaderMatch | None = None
     for scanned, (number, values) in enumerate(rows, start=1):
         if any(not cells.is_blank(v) for v in values):
             match = sheet.match_header(values, ctx)
             if not match.missing and match.columns:
-                return number, match, None
+                below = next(rows, None)
+                if below is not None:
+                    combined = _two_row_header(values, below[1], match, sheet, ctx)
+                    if combined is not None:
+                        return number, combined, None, rows
+                    rows = itertools.chain([below], rows)
+                return number, match, None, rows
             if best is None or match.score > best.score:
                 best = match
         if scanned >= HEADER_SCAN_ROWS:
             break
-    return None, None, best
+    return None, None, best, rows
 
 
-def _is_footer(values: list) -> bool:
+def _two_row_header(
+    upper: list, lower: list, match: HeaderMatch, sheet: Sheet, ctx: ImportContext
+) -> HeaderMatch | None:
+    """The header of ``upper`` completed by ``lower`` when ``lower`` is its second row: bureaus put
+    a merged parent header (其中, 总投资) over sub-headers, and merge the other headers down over
+    both rows. ``lower`` is such a row when its cells under the required columns are blank or repeat
+    the header (a data row fills them) and it names a template column the upper row does not; then
+    each column takes the lower header where that names a column, else the upper one."""
+    required = sheet.required_keys(ctx)
+    for index, (column, _unit, text) in match.columns.items():
+        below = lower[index] if index < len(lower) else None
+        if column.key in required and not (cells.is_blank(below) or cells.header_text(below) == text):
+            return None
+    named = {column.key for column, _unit, _text in match.columns.values()}
+    combined = list(upper) + [None] * max(len(lower) - len(upper), 0)
+    adds = False
+    for index, below in enumerate(lower):
+        if cells.is_blank(below):
+            continue
+        found = sheet.match_header([below], ctx).columns.get(0)
+        if found is not None and found[0].key not in named:
+            combined[index] = below
+            adds = True
+        elif found is None and cells.is_blank(combined[index]):
+            combined[index] = below  # an unknown sub-header: warned about like any unknown column
+    if not adds:
+        return None
+    result = sheet.match_header(combined, ctx)
+    return result if not result.missing else None
+
+
+# 一、签约项目 / (二)在谈项目: the numbered group headings bureaus put between the rows of a list.
+SECTION_HEADING = re.compile(r"[(（]?[一二三四五六七八九十]+[)）、.．]")
+
+
+def _section_text(values: list) -> str | None:
+    """The text of a row that is only a group heading (one cell, numbered 一、… or (一)…), else None.
+    Skipped with a note rather than refused as a row missing its required cells: no record is named
+    一、… , and the note shows what was skipped."""
+    only = None
+    for value in values:  # stops at the second filled cell: a data row costs next to nothing
+        if not cells.is_blank(value):
+            if only is not None:
+                return None
+            only = value
+    if isinstance(only, str):
+        text = cells.parse_text(only)
+        if SECTION_HEADING.match(text):
+            return text
+    return None
+
+
+def _footer_text(values: list) -> str | None:
+    """The first cell's text when the row is a footer (合计, 填表人 …), else None."""
     for value in values:
         if not cells.is_blank(value):
             text = cells.parse_text(value).replace(" ", "")
-            return text.startswith(FOOTER_WORDS)
-    return False
+            return text if text.startswith(FOOTER_WORDS) else None
+    return None
 
 
 def _is_header(values: list, match: HeaderMatch) -> bool:
@@ -220,7 +282,7 @@ def import_file(
     ctx = ImportContext(user=user, as_reported=as_reported, campaign=campaign)
 
     rows = table.rows
-    header_row, match, best = _find_header(rows, sheet, ctx)
+    header_row, match, best, rows = _find_header(rows, sheet, ctx)
     if match is None:
         required = [c for c in sheet.columns if c.key in sheet.required_keys(ctx)]
         missing = best.missing if best is not None and best.columns else required
@@ -273,7 +335,17 @@ def import_file(
         batch: list[Row] = []
         for number, values in rows:
             last = number
-            if all(cells.is_blank(v) for v in values) or _is_footer(values) or _is_header(values, match):
+            if all(cells.is_blank(v) for v in values) or _is_header(values, match):
+                continue
+            section = _section_text(values)
+            if section is not None:
+                ctx.note(number, None, _("分类标题行“{text}”不是数据,已跳过").format(text=section[:20]))
+                continue
+            footer = _footer_text(values)
+            if footer is not None:
+                # A 合计 row or a 填表人 line is part of how bureaus lay out a sheet, not a bad row:
+                # skipped, with a note so that a real record named 合计… would not vanish unseen.
+                ctx.note(number, None, _("表尾行“{text}”不是数据,已跳过").format(text=footer[:20]))
                 continue
             report.rows += 1
             row = _parse_row(number, values, plan, units, report)
