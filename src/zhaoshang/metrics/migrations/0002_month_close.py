@@ -5,6 +5,18 @@ import django.db.models.functions.datetime
 from django.conf import settings
 from django.db import migrations, models
 
+from zhaoshang.metrics.rollup import drop_trigger_sql
+
+
+def drop_sqlite_triggers(apps, schema_editor):
+    """SQLite adds a column by rebuilding metrics_rollupmark, and the rebuild fails while triggers on
+    other tables name it: drop them first; ``migrate``'s post_migrate (``rollup.ensure_triggers``)
+    puts them back and has the summary rebuilt."""
+    if schema_editor.connection.vendor == "sqlite":
+        with schema_editor.connection.cursor() as cursor:
+            for statement in drop_trigger_sql("sqlite"):
+                cursor.execute(statement)
+
 
 class Migration(migrations.Migration):
 
@@ -14,6 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop_sqlite_triggers, migrations.RunPython.noop),
         migrations.AddField(
             model_name='rollupmark',
             name='created_at',
