@@ -501,9 +501,10 @@ def bulletin(ctx: ReportContext) -> Report:
         )
     if not silent and not no_leads:
         doc.p(_("{m}各单位均有上报记录。").format(m=ms))
-    # 报送周期 (SPEC §4): the units that did not confirm the month by its deadline, once it has passed.
+    # 报送周期 (SPEC §4): the units that did not confirm the month by its deadline, once it has passed;
+    # a month nobody confirmed at all predates the cycle's use and lists nobody.
     late = late_units(this_month.start, ctx.units, today=ctx.today)
-    if late:
+    if late and (len(late) < len(ctx.units) or any(at for _u, at in late)):
         doc.p(
             _("{m}数据未按时报送的单位{n}个：{names}。").format(
                 m=ms,
