@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.core import access
 from zhaoshang.cycle import selectors, services
+from zhaoshang.cycle.calendar import deadline_workday
 from zhaoshang.cycle.forms import ConfirmForm, ReopenForm
 from zhaoshang.cycle.models import MonthlyReport, Reminder
 from zhaoshang.metrics.closing import month_close, month_reopen
@@ -57,7 +58,9 @@ def _errors(request, error: ValidationError) -> None:
 def index(request):
     today = timezone.localdate()
     page, rows = selectors.month_rows(user=request.user, today=today, page=request.GET.get("page"))
-    return render(request, "cycle/index.html", {"page": page, "rows": rows, "today": today})
+    return render(
+        request, "cycle/index.html", {"page": page, "rows": rows, "today": today, "n": deadline_workday()}
+    )
 
 
 @cycle_viewer
