@@ -314,6 +314,10 @@ def test_remind_button_notifies_the_units_staff(september, region_tree, make_use
     leader = make_user(Role.LEADER, region=region_tree.jingzhou)
     assert client_as(leader).get("/cycle/2026-09/").status_code == 200
     assert client_as(leader).post("/cycle/2026-09/remind/").status_code == 403
+    # A closed month is not reminded.
+    month_close(user=None, month=SEP, today=D(2026, 10, 20))
+    page = client_as(bureau).post("/cycle/2026-09/remind/", follow=True).content.decode()
+    assert "已关账，无需催报" in page and notes.count() == 2
 
 
 def test_remind_command_once_a_day_from_the_deadline(september, make_user, frozen):

@@ -94,6 +94,8 @@ def remind(*, user, month: datetime.date, units: list[Unit], today: datetime.dat
     state = month_state(month, today=today)
     if state.deadline is None:
         raise ValidationError(state.problem)
+    if state.state == MonthState.CLOSED:
+        raise ValidationError(_("{m}已关账，无需催报。").format(m=state.month_label))
     confirmed = set(
         MonthlyReport.objects.filter(month=state.month, unit_id__in=[u.pk for u in units]).values_list(
             "unit_id", flat=True
