@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhaoshang.exchange",
     "zhaoshang.reports",
     "zhaoshang.supervision",
+    "zhaoshang.cycle",
     "zhaoshang.security",
     "zhaoshang.dashboard",
     "zhaoshang.search",
@@ -227,6 +228,8 @@ ZHAOSHANG = {
     "PREREVIEW_REQUIRED": os.environ.get("ZHAOSHANG_PREREVIEW_REQUIRED") == "1",
     # Days a unit has to answer a supervision ticket (督办单).
     "TICKET_DAYS": int(os.environ.get("ZHAOSHANG_TICKET_DAYS", "7")),
+    # Each month's reporting deadline: the Nth working day of the next month (SPEC §4, 调休 counted).
+    "DEADLINE_WORKDAY": int(os.environ.get("ZHAOSHANG_DEADLINE_WORKDAY", "5")),
     "DEPLOYMENT_NAME": os.environ.get("ZHAOSHANG_DEPLOYMENT_NAME", "招商引资工作平台"),
     # Production always enforces the first-login password change and the administrators' second
     # factor; outside production the demo accounts may skip them (SPEC §5).

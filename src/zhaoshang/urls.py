@@ -22,6 +22,7 @@ urlpatterns = [
     path("assessments/", include("zhaoshang.assessment.urls")),
     path("exchange/", include("zhaoshang.exchange.urls")),
     path("reports/", include("zhaoshang.reports.urls")),
+    path("cycle/", include("zhaoshang.cycle.urls")),
     path("search/", include("zhaoshang.search.urls")),
     path("", include("zhaoshang.supervision.urls")),
     path("", include("zhaoshang.core.urls")),

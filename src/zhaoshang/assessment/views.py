@@ -2,11 +2,14 @@
 and the bureau's buttons to compute, recompute and publish. Thin: parse, check access, call a
 service or a selector, render."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,6 +36,8 @@ def run_list(request):
         {
             "page": page,
             "form": RunForm(),
+            # The month usually assessed next: its reporting-cycle state beside the form.
+            "last_month": (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)),
             "can_run": access.can(request.user, access.ADD, Run),
             "can_findings": access.can(request.user, access.VIEW, Finding),
         },

@@ -19,6 +19,7 @@ from zhaoshang.activities.models import Activity
 from zhaoshang.assessment.scoring import competition_ranks
 from zhaoshang.core import access
 from zhaoshang.core.choices import ReviewStatus
+from zhaoshang.cycle.selectors import unit_owes
 from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import periods
 from zhaoshang.metrics.engine import ZERO, Figure, figure, measure_by_unit
@@ -130,6 +131,7 @@ class UnitHome:
     attention: list[Owed]
     returned: list[Returned]
     tickets: list
+    report: object = None  # cycle.selectors.UnitOwes: last month's 数据报送确认
 
 
 def _group_rank(unit: Unit, *, period: Period, basis: str) -> GroupRank | None:
@@ -240,4 +242,5 @@ def unit_home_data(*, user, basis: str, today: datetime.date) -> UnitHome:
         attention=attention,
         returned=returned,
         tickets=tickets,
+        report=unit_owes(user=user, today=today),
     )

@@ -16,6 +16,7 @@ CONFIG_MODELS = {
     "organisation": ["region", "unit", "industry", "assessmentgroup", "user"],
     "enterprises": ["tag"],
     "assessment": ["scheme", "schemeitem"],
+    "cycle": ["calendarday"],
 }
 SECURITY_MODELS = {"organisation": ["user"], "security": ["accountsecurity"]}
 # Fields of the user form each administrator may not change.

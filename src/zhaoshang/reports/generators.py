@@ -8,10 +8,12 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhaoshang.core.formatting import wan_to_yi
+from zhaoshang.cycle.selectors import late_units
 from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import indicators as metric_indicators
 from zhaoshang.metrics.engine import ZERO
@@ -499,6 +501,20 @@ def bulletin(ctx: ReportContext) -> Report:
         )
     if not silent and not no_leads:
         doc.p(_("{m}各单位均有上报记录。").format(m=ms))
+    # 报送周期 (SPEC §4): the units that did not confirm the month by its deadline, once it has passed;
+    # a month nobody confirmed at all predates the cycle's use and lists nobody.
+    late = late_units(this_month.start, ctx.units, today=ctx.today)
+    if late and (len(late) < len(ctx.units) or any(at for _u, at in late)):
+        doc.p(
+            _("{m}数据未按时报送的单位{n}个：{names}。").format(
+                m=ms,
+                n=len(late),
+                names=names(
+                    f"{md(u.name)}（{month_day(timezone.localdate(at)) + _('报送') if at else _('未报送')}）"
+                    for u, at in late
+                ),
+            )
+        )
     doc.p(_("希望排名靠前的单位再接再厉，排名靠后的单位认真查找差距、迎头赶上，确保完成全年目标任务。"))
     return _report(ReportKind.BULLETIN, doc, ctx)
 
