@@ -100,7 +100,8 @@ def default_groups() -> list[AssessmentGroup]:
     ]
 
 
-def _create(*, user, items: list[dict], **fields) -> Scheme:
+def scheme_create(*, user, items: list[dict], **fields) -> Scheme:
+    """A scheme and its items (dicts of ``SchemeItem`` fields), audited with the items listed."""
     scheme = Scheme.objects.create(**fields)
     SchemeItem.objects.bulk_create(
         [SchemeItem(scheme=scheme, order=(i + 1) * 10, **spec) for i, spec in enumerate(items)]
@@ -145,7 +146,7 @@ def create_default_schemes(
             else:
                 items = DEFAULT_GROUPS[group.name][1]
             created.append(
-                _create(
+                scheme_create(
                     user=user,
                     items=items,
                     year=year,
@@ -161,7 +162,7 @@ def create_default_schemes(
             and not Scheme.objects.filter(year=year, region=region, assessment_group__isnull=True).exists()
         ):
             created.append(
-                _create(
+                scheme_create(
                     user=user,
                     items=REGION_ITEMS,
                     year=year,

@@ -54,6 +54,28 @@ def is_set_up() -> bool:
     return User.objects.filter(role=Role.BUREAU, is_active=True).exists()
 
 
+def has_accounts() -> bool:
+    """Whether any account exists: the first-run page is offered only before the first one."""
+    from zhaoshang.organisation.models import User
+
+    return User.objects.exists()
+
+
+def division_options() -> list[tuple[str, str]]:
+    """(code, full name) of every catalogue division, for the first-run page's search list:
+    "421003", "湖北省荆州市荆州区"."""
+    names = dict(Division.objects.values_list("code", "name"))
+    parents = dict(Division.objects.values_list("code", "parent_code"))
+    options = []
+    for code in sorted(names):
+        chain, current = [], code
+        while current:
+            chain.append(names[current])
+            current = parents.get(current) or ""
+        options.append((code, "".join(reversed(chain))))
+    return options
+
+
 def division_chain(code: str) -> list[Division]:
     """The catalogue's division ``code`` and its ancestors, root first; empty when unknown."""
     chain: list[Division] = []
