@@ -338,3 +338,17 @@ def test_schemes_page_edits_a_weight_and_refuses_a_stale_version(client_as, make
     reporter = make_user(Role.REPORTER, unit=units.chuandian)
     assert client_as(reporter).get("/assessments/schemes/").status_code == 403
     assert client_as(reporter).get(f"/assessments/schemes/{scheme.pk}/").status_code == 403
+
+
+def test_schemes_page_creates_a_year_by_copying_the_last(client_as):
+    setup("--region", "421003", "--bureau", "荆州区招商局", "--year", "2025")
+    bureau = User.objects.get(username="bureau")
+    AccountSecurity.objects.filter(user=bureau).update(must_change_password=False)
+    client = client_as(bureau)
+    assert "2026年还没有考核办法" in client.get("/assessments/schemes/?year=2026").content.decode()
+    response = client.post("/assessments/schemes/init/", {"year": 2026, "from_year": 2025})
+    assert response.headers["Location"] == "/assessments/schemes/?year=2026"
+    assert Scheme.objects.filter(year=2026).count() == 2
+    again = client.post("/assessments/schemes/init/", {"year": 2026, "from_year": 2025}, follow=True)
+    assert "2026年已有考核办法" in again.content.decode()
+    assert Scheme.objects.filter(year=2026).count() == 2
