@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/logout/", security_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", security_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/otp/", security_views.second_factor, name="second_factor"),
+    path("setup/", include("zhaoshang.organisation.urls")),
     path("admin/", admin.site.urls),
     path("audit/", include("zhaoshang.audit.urls")),
     path("projects/", include("zhaoshang.projects.urls")),

@@ -87,9 +87,21 @@ REGION_ITEMS = [
     BONUS_AND_DEDUCTIONS[0],
 ]
 TASK_FORCE_KINDS = (UnitKind.TASK_FORCE, UnitKind.RESIDENT_OFFICE)
+# The assessment groups a blank deployment starts with (seed 000 ranks 任务单位 and 专班 apart), with
+# the items their default scheme scores before any unit is in them.
+DEFAULT_GROUPS = {"任务单位": (1, TASK_UNIT_ITEMS), "产业招商专班": (2, TASK_FORCE_ITEMS)}
 
 
-def _create(*, user, items: list[dict], **fields) -> Scheme:
+def default_groups() -> list[AssessmentGroup]:
+    """The default assessment groups, created where missing (a units import names them in 考核组别)."""
+    return [
+        AssessmentGroup.objects.get_or_create(name=name, defaults={"order": order})[0]
+        for name, (order, _items) in DEFAULT_GROUPS.items()
+    ]
+
+
+def scheme_create(*, user, items: list[dict], **fields) -> Scheme:
+    """A scheme and its items (dicts of ``SchemeItem`` fields), audited with the items listed."""
     scheme = Scheme.objects.create(**fields)
     SchemeItem.objects.bulk_create(
         [SchemeItem(scheme=scheme, order=(i + 1) * 10, **spec) for i, spec in enumerate(items)]
@@ -102,10 +114,13 @@ def _create(*, user, items: list[dict], **fields) -> Scheme:
     return scheme
 
 
-def create_default_schemes(*, year: int, region: Region, user=None) -> list[Scheme]:
+def create_default_schemes(
+    *, year: int, region: Region, user=None, with_default_groups: bool = False
+) -> list[Scheme]:
     """The default schemes of ``year`` for ``region``: one per assessment group with active units in
-    the region, and a county ranking for a city or a province. Existing schemes are left as they are;
-    returns the schemes created."""
+    the region, and a county ranking for a city or a province. ``with_default_groups`` covers the
+    default groups too while no unit is in them yet (a blank deployment). Existing schemes are left as
+    they are; returns the schemes created."""
     created = []
     with transaction.atomic():
         units = Unit.objects.filter(
@@ -119,13 +134,19 @@ def create_default_schemes(*, year: int, region: Region, user=None) -> list[Sche
                 "assessment_group_id", flat=True
             )
         )
-        for group in AssessmentGroup.objects.filter(pk__in=kinds).order_by("order", "name"):
+        groups = AssessmentGroup.objects.filter(pk__in=kinds)
+        if with_default_groups:
+            groups = groups | AssessmentGroup.objects.filter(name__in=DEFAULT_GROUPS)
+        for group in groups.distinct().order_by("order", "name"):
             if group.pk in taken:
                 continue
-            forces = sum(1 for k in kinds[group.pk] if k in TASK_FORCE_KINDS)
-            items = TASK_FORCE_ITEMS if forces * 2 > len(kinds[group.pk]) else TASK_UNIT_ITEMS
+            if group.pk in kinds:
+                forces = sum(1 for k in kinds[group.pk] if k in TASK_FORCE_KINDS)
+                items = TASK_FORCE_ITEMS if forces * 2 > len(kinds[group.pk]) else TASK_UNIT_ITEMS
+            else:
+                items = DEFAULT_GROUPS[group.name][1]
             created.append(
-                _create(
+                scheme_create(
                     user=user,
                     items=items,
                     year=year,
@@ -141,7 +162,7 @@ def create_default_schemes(*, year: int, region: Region, user=None) -> list[Sche
             and not Scheme.objects.filter(year=year, region=region, assessment_group__isnull=True).exists()
         ):
             created.append(
-                _create(
+                scheme_create(
                     user=user,
                     items=REGION_ITEMS,
                     year=year,

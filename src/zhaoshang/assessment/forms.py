@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.assessment.models import Finding
+from zhaoshang.assessment.models import Finding, Scheme, SchemeItem
 from zhaoshang.assessment.periods import AssessmentPeriod, parse
 from zhaoshang.core import access
 from zhaoshang.core.forms import RecordForm
@@ -45,3 +45,65 @@ class FindingForm(RecordForm):
             self.fields["project"].queryset = access.restrict(
                 Project.objects.select_related("introducing_unit"), self.user
             ).order_by("-signed_on", "name")
+
+
+_SMALL = {"class": "form-control form-control-sm"}
+_SMALL_SELECT = {"class": "form-select form-select-sm"}
+
+
+class SchemeItemForm(forms.ModelForm):
+    """One item of a scheme as the bureau adjusts it: indicator, rule, 分值, 封顶系数, points, veto."""
+
+    class Meta:
+        model = SchemeItem
+        fields = [
+            "order",
+            "kind",
+            "indicator",
+            "label",
+            "rule",
+            "weight",
+            "cap",
+            "step",
+            "points_per_item",
+            "veto",
+        ]
+        widgets = {
+            "order": forms.NumberInput(attrs={**_SMALL, "style": "width:5em"}),
+            "kind": forms.Select(attrs=_SMALL_SELECT),
+            "indicator": forms.Select(attrs=_SMALL_SELECT),
+            "label": forms.TextInput(attrs=_SMALL),
+            "rule": forms.Select(attrs=_SMALL_SELECT),
+            "weight": forms.NumberInput(attrs={**_SMALL, "step": "0.01", "style": "width:6em"}),
+            "cap": forms.NumberInput(attrs={**_SMALL, "step": "0.01", "style": "width:5em"}),
+            "step": forms.NumberInput(attrs={**_SMALL, "step": "0.01", "style": "width:5em"}),
+            "points_per_item": forms.NumberInput(attrs={**_SMALL, "step": "0.01", "style": "width:5em"}),
+            "veto": forms.Select(attrs=_SMALL_SELECT),
+        }
+
+
+SchemeItemFormSet = forms.inlineformset_factory(
+    Scheme, SchemeItem, form=SchemeItemForm, extra=1, can_delete=True
+)
+
+
+class SchemeVersionForm(forms.Form):
+    """The version of the scheme the page was read at (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SchemeInitForm(forms.Form):
+    """建立年度考核办法: the year, and optionally the earlier year to copy."""
+
+    year = forms.IntegerField(
+        label=_("年度"), min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=_SMALL)
+    )
+    from_year = forms.IntegerField(
+        label=_("复制年度"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("留空则建立默认考核办法"),
+        widget=forms.NumberInput(attrs=_SMALL),
+    )

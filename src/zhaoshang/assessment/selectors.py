@@ -47,6 +47,22 @@ def schemes_runnable(user, *, year: int | None = None) -> models.QuerySet[Scheme
     return schemes
 
 
+def schemes_configurable(user, *, year: int) -> list[Scheme]:
+    """The year's schemes ``user`` may adjust (the bureau's, of its region), items prefetched."""
+    return list(
+        access.restrict(Scheme.objects.select_related("assessment_group", "region"), user, access.CHANGE)
+        .filter(year=year)
+        .prefetch_related("items")
+        .order_by(models.F("assessment_group__order").asc(nulls_last=True), "pk")
+    )
+
+
+def scheme_years(user) -> list[int]:
+    """The years that have schemes ``user`` may adjust, newest first."""
+    schemes = access.restrict(Scheme.objects.all(), user, access.CHANGE)
+    return sorted(set(schemes.values_list("year", flat=True)), reverse=True)
+
+
 def sibling_runs(run: Run, user) -> list[Run]:
     """The other groups' results for the same period and basis (the page's tabs)."""
     return list(

@@ -368,3 +368,83 @@ def finding_create(*, user, form, submit: bool = False) -> Finding:
 
 def finding_update(*, user, form, read_version: int | None) -> Finding:
     return record_update(user=user, instance=form.instance, read_version=read_version)
+
+
+# --- 考核办法: the year's schemes and their items ---------------------------------------------------
+
+# What a scheme copy carries over from the earlier year (everything but the year and the bookkeeping).
+SCHEME_COPY_FIELDS = (
+    "name",
+    "region",
+    "assessment_group",
+    "monthly",
+    "quarterly",
+    "half_yearly",
+    "yearly",
+    "progress_by_days",
+    "bottom_count",
+    "note",
+)
+ITEM_FIELDS = ("kind", "indicator", "label", "rule", "weight", "cap", "step", "points_per_item", "veto")
+
+
+def scheme_year_init(*, year: int, from_year: int | None = None, user=None) -> list[Scheme]:
+    """The year's schemes (``zhaoshang scheme init YEAR [--from YEAR]``): copies of ``from_year``'s,
+    items included, or else the default schemes for the home region (every assessment group with
+    units, and the default groups of a blank deployment). Refused when ``year`` has schemes already."""
+    from zhaoshang.assessment.defaults import create_default_schemes, scheme_create
+    from zhaoshang.organisation.selectors import home_region
+
+    if Scheme.objects.filter(year=year).exists():
+        raise ValidationError(_("{year}年已有考核办法,未做任何修改;请在考核办法页面调整。").format(year=year))
+    with transaction.atomic():
+        if from_year is None:
+            region = home_region()
+            if region is None:
+                raise ValidationError(_("尚未设置本地区划,请先运行 zhaoshang setup。"))
+            created = create_default_schemes(year=year, region=region, user=user, with_default_groups=True)
+        else:
+            sources = list(Scheme.objects.filter(year=from_year).prefetch_related("items").order_by("pk"))
+            if not sources:
+                raise ValidationError(_("{year}年没有考核办法可以复制。").format(year=from_year))
+            created = [
+                scheme_create(
+                    user=user,
+                    items=[{f: getattr(item, f) for f in ITEM_FIELDS} for item in source.items.all()],
+                    year=year,
+                    **{f: getattr(source, f) for f in SCHEME_COPY_FIELDS},
+                )
+                for source in sources
+            ]
+        if not created:
+            raise ValidationError(_("没有可以建立考核办法的考核组别,请先导入任务单位。"))
+    return created
+
+
+def _items_snapshot(scheme: Scheme) -> list[dict[str, Any]]:
+    return [
+        {k: v for k, v in snapshot(item).items() if k != "scheme"}
+        for item in scheme.items.order_by("order", "pk")
+    ]
+
+
+def scheme_items_update(*, user, scheme: Scheme, read_version: int | None, formset) -> Scheme:
+    """Save the bureau's changes to a scheme's items (weights, caps, points, rules, veto; items added
+    or removed) from a validated formset, audited with the items before and after. Refused with
+    ``StaleEdit`` when the scheme changed since the page was read (optimistic locking)."""
+    from zhaoshang.core.services import StaleEdit
+
+    if not access.restrict(Scheme.objects.filter(pk=scheme.pk), user, access.CHANGE).exists():
+        raise PermissionDenied(_("只有招商局可以调整考核办法。"))
+    with transaction.atomic():
+        current = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if read_version is not None and current.version != read_version:
+            raise StaleEdit(current)
+        before = {**snapshot(current), "items": _items_snapshot(current)}
+        formset.instance = current
+        formset.save()
+        current.version += 1
+        current.save(update_fields=["version", "updated_at"])
+        after = {**snapshot(current), "items": _items_snapshot(current)}
+        audit_record(action=AuditAction.UPDATE, obj=current, before=before, after=after, user=user)
+    return current

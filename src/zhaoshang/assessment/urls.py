@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/recompute/", views.run_recompute, name="recompute"),
     path("<int:pk>/publish/", views.run_publish, name="publish"),
     path("findings/", include((findings, "findings"))),
+    path("schemes/", views.scheme_list, name="schemes"),
+    path("schemes/init/", views.scheme_init, name="scheme_init"),
+    path("schemes/<int:pk>/", views.scheme_edit, name="scheme_edit"),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,10 +18,17 @@ from django.views.decorators.http import require_POST
 from zhaoshang.assessment import selectors, services
 from zhaoshang.assessment.choices import PeriodKind
 from zhaoshang.assessment.filtersets import FindingFilterSet
-from zhaoshang.assessment.forms import FindingForm, RunForm
-from zhaoshang.assessment.models import Finding, Run
+from zhaoshang.assessment.forms import (
+    FindingForm,
+    RunForm,
+    SchemeInitForm,
+    SchemeItemFormSet,
+    SchemeVersionForm,
+)
+from zhaoshang.assessment.models import Finding, Run, Scheme
 from zhaoshang.assessment.tables import FindingTable
 from zhaoshang.core import access
+from zhaoshang.core.services import StaleEdit
 from zhaoshang.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
 
@@ -158,3 +166,84 @@ class FindingEditView(FindingMixin, ObjectEditView):
 
 class FindingDeleteView(FindingMixin, ObjectDeleteView):
     pass
+
+
+# --- 考核办法 (schemes): the bureau adjusts weights and rules without the admin -----------------------
+
+
+def _may_configure(user) -> None:
+    if not access.can(user, access.CHANGE, Scheme):
+        raise PermissionDenied(_("只有招商局可以调整考核办法。"))
+
+
+@login_required
+def scheme_list(request):
+    """The year's schemes with their items; a year without any offers to create them."""
+    _may_configure(request.user)
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    schemes = selectors.schemes_configurable(request.user, year=year)
+    return render(
+        request,
+        "assessment/scheme_list.html",
+        {
+            "year": year,
+            "schemes": schemes,
+            "years": selectors.scheme_years(request.user),
+            "init_form": SchemeInitForm(initial={"year": year, "from_year": year - 1}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def scheme_init(request):
+    _may_configure(request.user)
+    form = SchemeInitForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "".join(errors))
+        return redirect("assessment:schemes")
+    year, from_year = form.cleaned_data["year"], form.cleaned_data["from_year"]
+    try:
+        schemes = services.scheme_year_init(year=year, from_year=from_year, user=request.user)
+        messages.success(request, _("已建立{year}年考核办法{n}个。").format(year=year, n=len(schemes)))
+    except ValidationError as error:
+        messages.error(request, "".join(error.messages))
+    return redirect(f"{reverse('assessment:schemes')}?year={year}")
+
+
+@login_required
+def scheme_edit(request, pk):
+    """One scheme's items in a formset; a save after someone else's is refused (optimistic locking)."""
+    scheme = access.get_restricted_or_404(
+        Scheme.objects.select_related("assessment_group", "region"), request.user, pk, access.CHANGE
+    )
+    if request.method == "POST":
+        version_form = SchemeVersionForm(request.POST)
+        formset = SchemeItemFormSet(request.POST, instance=scheme)
+        if version_form.is_valid() and formset.is_valid():
+            try:
+                services.scheme_items_update(
+                    user=request.user,
+                    scheme=scheme,
+                    read_version=version_form.cleaned_data["version"],
+                    formset=formset,
+                )
+            except StaleEdit:
+                messages.error(
+                    request, _("该考核办法已被他人修改,您的修改未保存;以下为最新版本,请重新调整。")
+                )
+                return redirect("assessment:scheme_edit", pk=scheme.pk)
+            messages.success(request, _("已保存“{scheme}”。").format(scheme=scheme))
+            return redirect(f"{reverse('assessment:schemes')}?year={scheme.year}")
+    else:
+        version_form = SchemeVersionForm(initial={"version": scheme.version})
+        formset = SchemeItemFormSet(instance=scheme)
+    return render(
+        request,
+        "assessment/scheme_form.html",
+        {"scheme": scheme, "formset": formset, "version_form": version_form},
+    )

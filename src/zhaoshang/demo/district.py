@@ -41,8 +41,8 @@ from zhaoshang.enterprises.models import Contact, Enterprise, Tag
 from zhaoshang.leads.choices import LeadStatus
 from zhaoshang.leads.models import Lead
 from zhaoshang.organisation.choices import IndustryKind, RegionLevel, Role, UnitKind
-from zhaoshang.organisation.models import AssessmentGroup, Industry, Region, Unit, User
-from zhaoshang.organisation.services import user_create
+from zhaoshang.organisation.models import AssessmentGroup, Deployment, Industry, Region, Unit, User
+from zhaoshang.organisation.services import home_region_set, user_create
 from zhaoshang.projects.choices import LandMode, ProjectKind, Sector, Stage, Verdict
 from zhaoshang.projects.models import FundsRecord, PreReviewMeeting, PreReviewVerdict, Project
 from zhaoshang.targets.models import Target
@@ -525,6 +525,9 @@ class DistrictBuilder:
         province = region("420000", "湖北省", RegionLevel.PROVINCE, None)
         city = region("421000", "荆州市", RegionLevel.CITY, province)
         self.district = region(DEMO_REGION_CODE, "荆州区", RegionLevel.COUNTY, city)
+        # The demo deployment is the district: said once, as ``zhaoshang setup`` says it.
+        if not Deployment.objects.filter(pk=1, home_region__isnull=False).exists():
+            home_region_set(region=self.district)
         self.town_regions = {
             name: region(code, name, RegionLevel.TOWN, self.district) for name, code in TOWNS
         }

@@ -14,10 +14,8 @@ from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -202,24 +200,6 @@ def may_see_personal_data(user) -> bool:
 # "unchanged" (SPEC §5).
 mask_phone = mask
 is_masked = fields_is_masked
-
-
-def home_region(user=None):
-    """The deployment's home region: the configured one, else the user's, else the one most units
-    belong to."""
-    from zhaoshang.organisation.models import Region, Unit
-
-    code = settings.ZHAOSHANG.get("HOME_REGION_CODE") or ""
-    if code:
-        region = Region.objects.filter(code=code).first()
-        if region is not None:
-            return region
-    if user is not None and user.scope_region is not None:
-        return user.scope_region
-    top = Unit.objects.values("region").annotate(n=Count("pk")).order_by("-n").first()
-    if top:
-        return Region.objects.get(pk=top["region"])
-    return None
 
 
 class ImportContext:
@@ -553,8 +533,27 @@ class ImportContext:
         if len(matches) > 1:
             raise RowError(key, _("区划名称“{name}”有重名,请填写区划代码").format(name=text))
         if not matches:
-            raise RowError(key, _("未找到区划“{name}”").format(name=text))
+            region = self._region_from_catalogue(code or text)
+            if region is None:
+                raise RowError(key, _("未找到区划“{name}”").format(name=text))
+            return region
         return matches[0]
+
+    def _region_from_catalogue(self, text: str):
+        """A division under the home region that the national catalogue holds but the deployment's
+        tree does not yet: added to the tree (with its ancestors), as ``setup`` adds its own."""
+        from zhaoshang.organisation.selectors import division_find, home_region
+        from zhaoshang.organisation.services import regions_from_catalogue
+
+        home = home_region()
+        division = division_find(text, under=home) if home is not None else None
+        if division is None:
+            return None
+        region = regions_from_catalogue(code=division.code, user=self.user)
+        # A row rolled back takes the new regions with it: the index is then read again.
+        self.cache["row_regions"] = True
+        self.remember_region(region)
+        return region
 
     def remember_region(self, region) -> None:
         if "regions" in self.cache:
@@ -678,6 +677,8 @@ class ImportContext:
     def row_done(self, ok: bool) -> None:
         """After each row: a rolled-back row's new or changed enterprises leave the index."""
         touched = self.cache.pop("row_enterprises", [])
+        if self.cache.pop("row_regions", False) and not ok:
+            self.cache.pop("regions", None)
         if ok or "enterprise_index" not in self.cache:
             return
         by_code, by_name = self.cache["enterprise_index"]

@@ -34,7 +34,6 @@ from zhaoshang.exchange.base import (
     Outcome,
     Row,
     RowError,
-    home_region,
     is_masked,
     mask_phone,
     may_see_personal_data,
@@ -44,6 +43,7 @@ from zhaoshang.exchange.base import (
 )
 from zhaoshang.leads.choices import LeadStatus
 from zhaoshang.organisation.choices import RegionLevel, Role, UnitKind
+from zhaoshang.organisation.selectors import home_region
 from zhaoshang.projects.choices import LandMode, ProjectKind, Sector, Stage
 
 # Headers that number rows rather than carry data: ignored without a warning.
@@ -53,6 +53,7 @@ YES_NO = gettext_lazy("是/否(也可填√/×、Y/N)")
 AMOUNT_HELP = gettext_lazy("单位万元;可写1.2亿、8000万元、一千二百万、12,000;表头写成(亿元)时按亿元读")
 DATE_HELP = gettext_lazy("如2022-07-03、2022/7/3、2022.7.3、2022年7月3日,或Excel日期")
 UNIT_HELP = gettext_lazy("单位全称或简称,须为系统中已有的任务单位")
+NO_HOME_REGION = gettext_lazy("尚未设置本地区划,请先运行 zhaoshang setup(或设置 ZHAOSHANG_HOME_REGION)")
 
 
 @dataclass
@@ -485,7 +486,7 @@ class UnitSheet(Sheet):
         Column("parent", "上级单位", synonyms=("所属招商团",), field="parent", auto=False,
                help=gettext_lazy("如所属招商团;须为已有单位或本表中的单位")),
         Column("region", "所属区划", synonyms=("区划", "所属区县"), field="region", auto=False,
-               help=gettext_lazy("区划代码或名称;不填为本地区")),
+               help=gettext_lazy("区划代码或名称;不填为本地区划(zhaoshang setup 设置)")),
         Column("order", "排序号", "int", synonyms=("排序", "顺序号"), field="order",
                help=gettext_lazy("通报中列出单位的官方顺序")),
         Column("chain_leader", "链长/团长", synonyms=("链长", "团长"), field="chain_leader"),
@@ -519,9 +520,9 @@ class UnitSheet(Sheet):
         if row.get("region"):
             values["region"] = ctx.find_region(row["region"], "region")
         elif existing is None:
-            region = home_region(ctx.user)
+            region = home_region()
             if region is None:
-                raise RowError("region", _("请填写所属区划"))
+                raise RowError("region", NO_HOME_REGION)
             values["region"] = region
         outcome = upsert(
             ctx, model=Unit, existing=existing, values=values, field_to_key=self.field_to_key, label=name
@@ -1570,9 +1571,9 @@ class TargetSheet(Sheet):
             except RowError as error:
                 raise RowError("unit", _("未找到单位“{name}”").format(name=text)) from error
         else:
-            region = home_region(ctx.user)
+            region = home_region()
             if region is None:
-                raise RowError("unit", _("请填写单位"))
+                raise RowError("unit", NO_HOME_REGION)
         if ctx.user is not None and not ctx.user.is_superuser:
             scope = ctx.user.scope_region
             if scope is None or not region.path.startswith(scope.path):

@@ -49,6 +49,58 @@ class Region(models.Model):
         return Region.objects.filter(path__startswith=self.path)
 
 
+class Division(models.Model):
+    """The national administrative-division catalogue (GB/T 2260: province, prefecture, county),
+    shipped with the product (``organisation/data/divisions.csv``) and loaded by ``migrate``.
+
+    A reference list, not the deployment's tree: a deployment's ``Region`` rows are taken from it
+    when it is set up (its home region, the ancestors and the counties below) or when an import
+    names a division not yet in its tree.
+    """
+
+    code = models.CharField(_("区划代码"), max_length=6, primary_key=True)
+    name = models.CharField(_("区划名称"), max_length=60, db_index=True)
+    level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
+    parent_code = models.CharField(_("上级区划代码"), max_length=6, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("全国行政区划")
+        verbose_name_plural = _("全国行政区划")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Deployment(models.Model):
+    """This deployment's own facts, one row (pk 1): where it is (its home region) and when it was
+    set up. Kept in the database so that it holds without ``ZHAOSHANG_HOME_REGION``."""
+
+    home_region = models.ForeignKey(
+        Region,
+        verbose_name=_("本地区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_up_at = models.DateTimeField(_("初始化时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("部署信息")
+        verbose_name_plural = _("部署信息")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pk=1),
+                name="deployment_singleton",
+                violation_error_message=_("部署信息只有一行。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.home_region or _("未设置本地区划"))
+
+
 class AssessmentGroup(models.Model):
     """考核组别: units are ranked within their group (seed 000 ranks 任务单位 and 专班 separately)."""
 

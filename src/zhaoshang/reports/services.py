@@ -3,7 +3,6 @@ locking, audited), export it (audited: who took which document out, SPEC §6).""
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,30 +26,6 @@ from zhaoshang.reports.periods import report_period
 from zhaoshang.targets.models import Campaign
 
 DEFAULT_CLASSIFICATION = "内部资料"
-
-
-def home_region() -> Region | None:
-    """The deployment's home region: the configured one, else the smallest region holding every
-    active unit (the demo's 荆州区)."""
-    code = getattr(settings, "ZHAOSHANG", {}).get("HOME_REGION_CODE")
-    if code:
-        region = Region.objects.filter(code=code).first()
-        if region is not None:
-            return region
-    paths = sorted(
-        {p for p in Unit.objects.filter(is_active=True).values_list("region__path", flat=True) if p}
-    )
-    if not paths:
-        return Region.objects.filter(parent__isnull=True).order_by("code").first()
-    parts = [p.strip("/").split("/") for p in paths]
-    common = []
-    for codes in zip(*parts, strict=False):
-        if len(set(codes)) != 1:
-            break
-        common.append(codes[0])
-    if not common:
-        return Region.objects.filter(parent__isnull=True).order_by("code").first()
-    return Region.objects.filter(code=common[-1]).first()
 
 
 def default_issuer(region: Region) -> str:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from zhaoshang.core import access
 from zhaoshang.core.services import StaleEdit
 from zhaoshang.organisation.choices import REGION_ROLES
+from zhaoshang.organisation.selectors import home_region
 from zhaoshang.reports.choices import CONTENT_TYPES, ExportFormat
 from zhaoshang.reports.exports import filename
 from zhaoshang.reports.forms import DraftEditForm, ReportForm
@@ -30,7 +31,6 @@ from zhaoshang.reports.render import htmlbody
 from zhaoshang.reports.render.blocks import parse
 from zhaoshang.reports.render.charts import render_png
 from zhaoshang.reports.services import (
-    home_region,
     meta_for,
     report_draft_create,
     report_draft_edit,

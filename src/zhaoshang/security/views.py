@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from zhaoshang.organisation.selectors import has_accounts
 from zhaoshang.security import services
 from zhaoshang.security.forms import LockoutAuthenticationForm, TotpForm
 
@@ -14,6 +15,12 @@ OTP_SESSION_KEY = "zhaoshang_otp_ok"
 
 class LoginView(auth_views.LoginView):
     form_class = LockoutAuthenticationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        # A deployment with no account at all has nobody to log in: its first-run page comes first.
+        if not has_accounts():
+            return redirect("organisation:setup")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -78,7 +78,9 @@ class Command(BaseCommand):
         )
         if not schemes:
             raise CommandError(
-                _("{year}年没有考核办法,请先配置考核办法。").format(year=assessment_period.year)
+                _("{year}年没有考核办法,请先运行 zhaoshang scheme init {year}(或 --from 往年)。").format(
+                    year=assessment_period.year
+                )
             )
         kind = PeriodKind(assessment_period.kind)
         schemes = [s for s in schemes if s.runs_on(kind)]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.metrics.indicators import Basis
 from zhaoshang.organisation.models import Region
+from zhaoshang.organisation.selectors import home_region
 from zhaoshang.reports.choices import ExportFormat, ReportKind
 from zhaoshang.reports.document import Meta
 from zhaoshang.reports.exports import export
@@ -25,7 +26,6 @@ from zhaoshang.reports.services import (
     DEFAULT_CLASSIFICATION,
     campaign_by_name,
     default_issuer,
-    home_region,
     report_build,
 )
 
