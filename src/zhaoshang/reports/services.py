@@ -16,6 +16,7 @@ from zhaoshang.metrics.indicators import Basis
 from zhaoshang.metrics.periods import Period
 from zhaoshang.organisation.choices import UnitKind
 from zhaoshang.organisation.models import Region, Unit
+from zhaoshang.organisation.selectors import home_region
 from zhaoshang.reports.choices import ExportFormat, ReportKind
 from zhaoshang.reports.document import Meta, Report
 from zhaoshang.reports.exports import export
