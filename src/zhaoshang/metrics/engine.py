@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 
 from zhaoshang.metrics import rollup
 from zhaoshang.metrics.indicators import REGISTRY, Basis, Indicator
-from zhaoshang.metrics.periods import Period, percent
+from zhaoshang.metrics.periods import Period, gap_points
 
 ZERO = Decimal(0)
 
@@ -112,9 +112,7 @@ class Figure:
     @property
     def gap_points(self) -> Decimal | None:
         """超序时进度X个百分点: completion − time progress, in percentage points (one decimal)."""
-        if self.completion is None:
-            return None
-        return percent(self.completion) - percent(self.time_progress)
+        return gap_points(self.completion, self.time_progress)
 
 
 def figure(

@@ -44,6 +44,11 @@ COUNTED_INVESTMENT = Case(
 
 YI = Decimal(10000)  # 1亿元 = 10 000 万元
 
+# The release of the definitions below, hashed into the monthly summary's signature (rollup): bump it
+# whenever a summed indicator's definition changes, or existing databases keep the old counts.
+# 2 (issue 13): commencements count an expansion's 新增投资; an intention agreement is never signed.
+DEFINITIONS = 2
+
 # 防水分 (SPEC §3): "A record held in the possible-duplicate pool counts on neither basis until
 # resolved" — a held project, and the funds in place reported on it.
 DUPLICATE_HOLD_PATHS = {
@@ -258,6 +263,14 @@ def _commenced(qs):
     return qs.exclude(stage=Stage.WITHDRAWN)
 
 
+def _commenced_counted(qs):
+    # The amount a commencement counts is the signing's (SPEC §3): an expansion its 新增投资.
+    return _commenced(qs).alias(counted=COUNTED_INVESTMENT)
+
+
+COMMENCED_RULE = _("开工(入库)日期在期间内的项目,退库项目不计;扩建、增资项目按新增投资计。")
+
+
 register(
     Indicator(
         "commenced_projects",
@@ -277,9 +290,9 @@ register(
         _("万元"),
         date_field="commenced_on",
         refine=_commenced,
-        value=lambda p, b: Sum("total_investment_wan"),
+        value=_sum_counted,
         money=True,
-        definition=_("新开工项目的计划总投资之和。"),
+        definition=_("新开工项目的计划总投资之和。") + COMMENCED_RULE,
         **PROJECT,
     )
 )
@@ -289,8 +302,8 @@ register(
         _("新开工10亿元以上项目"),
         _("个"),
         date_field="commenced_on",
-        refine=lambda qs: _commenced(qs).filter(total_investment_wan__gte=100000),
-        definition=_("新开工项目中计划总投资≥10亿元的项目。"),
+        refine=lambda qs: _commenced_counted(qs).filter(counted__gte=100000),
+        definition=_("新开工项目中计入投资额≥10亿元(含10亿元)的项目。") + COMMENCED_RULE,
         **PROJECT,
     )
 )
