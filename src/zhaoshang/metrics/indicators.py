@@ -115,8 +115,11 @@ def by_name(name: str) -> Indicator | None:
 
 
 def _signed(qs):
-    # A withdrawn (退库) project never counts; a terminated one still counted as signed then.
-    return qs.exclude(stage=Stage.WITHDRAWN).alias(counted=COUNTED_INVESTMENT)
+    # A withdrawn (退库) project never counts; a terminated one still counted as signed then. An
+    # intention agreement (意向协议) is never a signing, whatever date it carries (the database
+    # refuses one; this keeps the rule here too).
+    qs = qs.exclude(stage=Stage.WITHDRAWN).exclude(is_intention_agreement=True)
+    return qs.alias(counted=COUNTED_INVESTMENT)
 
 
 def _signed_band(low: int | None, high: int | None):
@@ -254,6 +257,17 @@ register(
         date_field="signed_on",
         refine=lambda qs: _signed_band(5000, None)(qs).filter(is_industrial=True),
         definition=_("计入投资额≥5000万元的工业项目。") + SIGNED_RULE,
+        **PROJECT,
+    )
+)
+register(
+    Indicator(
+        "signed_industrial_100m",
+        _("签约亿元以上工业项目"),
+        _("个"),
+        date_field="signed_on",
+        refine=lambda qs: _signed_band(10000, None)(qs).filter(is_industrial=True),
+        definition=_("计入投资额≥1亿元(含1亿元)的工业项目;开工率以此为基数。") + SIGNED_RULE,
         **PROJECT,
     )
 )

@@ -683,7 +683,8 @@ def effort_problems(ctx: ReportContext, *, ps: str) -> list[str]:
 
 def progress_problems(ctx: ReportContext, *, ps: str) -> list[str]:
     """一是签约周期长 (average days from first negotiation to signing above the alert); 二是项目落地慢
-    (commencement rate of the period's signed 亿元以上 projects by its end below the floor)."""
+    (开工率, SPEC §3: of the 亿元以上 industrial projects signed in the year, the share commenced by the
+    period's end, below the floor)."""
     out = []
     cycles = ctx.signing_cycles("signed_projects_100m")
     counted = sum((n for _d, n in cycles), ZERO)
@@ -704,20 +705,18 @@ def progress_problems(ctx: ReportContext, *, ps: str) -> list[str]:
                     s=share(long, counted),
                 )
             )
-    total = ctx.measure("signed_projects_100m")
-    if total:
-        started = ctx.commenced_by("signed_projects_100m", ctx.period.end)
-        rate = ratio(started, total)
-        if rate < rules.COMMENCEMENT_RATE_FLOOR:
-            out.append(
-                _("项目落地慢。{p}签约的{t}个亿元以上项目中，截至{end}已开工{n}个，开工率{r}。").format(
-                    p=ps,
-                    t=num(total),
-                    end=_("{m}月{d}日").format(m=ctx.period.end.month, d=ctx.period.end.day),
-                    n=num(started),
-                    r=percent(rate),
-                )
+    rate = ctx.commencement_rate()
+    if rate.value is not None and rate.value < rules.COMMENCEMENT_RATE_FLOOR:
+        # 开工率 as SPEC §3 defines it; the sentence names what it counts.
+        out.append(
+            _("项目落地慢。{y}年签约的{t}个亿元以上工业项目中，截至{end}已开工{n}个，开工率{r}。").format(
+                y=rate.period.start.year,
+                t=num(rate.whole),
+                end=_("{m}月{d}日").format(m=ctx.period.end.month, d=ctx.period.end.day),
+                n=num(rate.part),
+                r=percent(rate.value),
             )
+        )
     return out
 
 
