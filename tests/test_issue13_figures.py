@@ -280,3 +280,17 @@ def test_import_reads_an_intention_agreement_as_not_signed(tmp_path, units):
     # Only 丁项目 is signed: 1 project, 3亿元.
     assert measure("signed_projects", period=JAN_JUL) == 1
     assert measure("signed_amount_wan", period=JAN_JUL) == Decimal(30000)
+
+
+def test_dashboard_charts_get_amounts_in_yi_rounded_half_up(units, region_tree, make_user):
+    # 12 345万元 signed in March = 1.2345亿元 → 1.23; 10 125万元 in May = 1.0125亿元 → 1.01 (rounded
+    # on the server, half-up on the exact decimal, no longer by the browser's toFixed). Industry pie:
+    # both unclassified (其他), 12 345 + 10 125 = 22 470万元 = 2.247亿元 → 2.25.
+    from zhaoshang.dashboard.selectors import dashboard_data
+
+    project(units.chuandian, 12345, signed=D(2022, 3, 1))
+    project(units.mashan, 10125, signed=D(2022, 5, 2))
+    bureau = make_user(Role.BUREAU, region=region_tree.jingzhou)
+    result = dashboard_data(user=bureau, period=JAN_JUL, basis="recognised", today=D(2022, 8, 3))
+    assert result["trend"]["signed_amount_100m_yi:now"] == [0, 0, 1.23, 0, 1.01, 0, 0]
+    assert result["industries"] == [{"name": "其他", "value": 2.25}]
