@@ -140,13 +140,13 @@ def test_targets_against_time_progress(world):
     assert lines["signed_projects_100m"].completion == Decimal("0.5")
     assert lines["signed_projects_100m"].gap_text == "低于序时进度8.3个百分点"
     assert lines["signed_projects_100m"].behind
-    # 17亿 of 30亿 = 56.7%: 1.6 points behind.
+    # 17亿 of 30亿 = 56.667%, 7/12 = 58.333%: 1.667 → 1.7 points behind (rounded once, SPEC §3).
     assert lines["signed_amount_100m_wan"].value_text == "17亿元"
     assert lines["signed_amount_100m_wan"].target_text == "30亿元"
-    assert lines["signed_amount_100m_wan"].gap_text == "低于序时进度1.6个百分点"
-    # 4 of 6 leads = 66.7%: 8.4 points ahead.
+    assert lines["signed_amount_100m_wan"].gap_text == "低于序时进度1.7个百分点"
+    # 4 of 6 leads = 66.667%, − 58.333% = 8.333 → 8.3 points ahead.
     assert lines["leads"].value_text == "4条"
-    assert lines["leads"].gap_text == "超序时进度8.4个百分点"
+    assert lines["leads"].gap_text == "超序时进度8.3个百分点"
     assert not lines["leads"].behind
 
 
@@ -231,7 +231,8 @@ def test_page_on_a_fixed_day(world, client_as, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
     page = client_as(world["reporter"]).get("/?from=2022-01&to=2022-07").content.decode()
     assert "2022年1至8月 · 序时进度 58.3%" in page
-    assert "低于序时进度8.3个百分点" in page and "超序时进度8.4个百分点" in page
+    # 2 of 4 = 50% and 4 of 6 = 66.667% against 7/12 = 58.333%: 8.3 behind, 8.3 ahead.
+    assert "低于序时进度8.3个百分点" in page and "超序时进度8.3个百分点" in page
     assert "第2名" in page and "任务单位共3个单位" in page and "距前一名还差13亿元" in page
     assert "签约亿元以上项目2个,签约额17亿元" in page
     assert "本周(截至8月28日)" in page

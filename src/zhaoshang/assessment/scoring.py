@@ -11,18 +11,14 @@ from fractions import Fraction
 from typing import Any
 
 from zhaoshang.assessment.choices import ItemKind, ScoringRule, VetoRule
+from zhaoshang.metrics.numbers import round_half_up
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 
 
 def half_up(value: Fraction, places: int = 2) -> Decimal:
-    """An exact fraction rounded half-up (away from zero) to ``places`` decimals:
-    floor(|n|/d × 10^places + 1/2) in integer arithmetic (an assessment rounds ~10^5 of them)."""
-    n, d = value.numerator, value.denominator
-    whole = (abs(n) * 10**places * 2 + d) // (2 * d)
-    result = Decimal(whole).scaleb(-places)
-    return -result if n < 0 else result
+    """An exact fraction rounded half-up (away from zero) to ``places`` decimals (two by default)."""
+    return round_half_up(value, places)
 
 
 def exact_progress(time_progress: Decimal) -> Fraction:
@@ -143,4 +139,4 @@ def score_item(
 
 def total(entries: Sequence[dict[str, Any]]) -> Decimal:
     """A unit's score: the sum of its item points (each already rounded), so the lines add up."""
-    return sum((Decimal(e["points"]) for e in entries), ZERO).quantize(CENT)
+    return round_half_up(sum((Decimal(e["points"]) for e in entries), ZERO), 2)

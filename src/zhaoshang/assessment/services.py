@@ -36,6 +36,7 @@ from zhaoshang.core import access
 from zhaoshang.core.services import record_create, record_update
 from zhaoshang.metrics.engine import ZERO, measure_by_unit, measure_grouped
 from zhaoshang.metrics.indicators import REGISTRY, Basis
+from zhaoshang.metrics.numbers import round_half_up
 from zhaoshang.metrics.periods import Period
 from zhaoshang.organisation.models import Region, Unit
 from zhaoshang.targets.models import Target
@@ -287,7 +288,7 @@ def assessment_run(
         run.starts_on = period.window.start
         run.ends_on = period.window.end
         run.period_starts_on = period.period.start
-        run.time_progress = period.time_progress(by_days=scheme.progress_by_days).quantize(Decimal("1E-10"))
+        run.time_progress = round_half_up(period.time_progress(by_days=scheme.progress_by_days), 10)
         run.computed_at = now
         run.computed_by = actor
         if publish:

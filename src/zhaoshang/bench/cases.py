@@ -16,6 +16,7 @@ from django.db import transaction
 
 from zhaoshang.bench import rawsql
 from zhaoshang.bench.harness import Context, Result
+from zhaoshang.metrics.numbers import fixed
 
 
 def _timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -165,7 +166,7 @@ def case_assessment(ctx: Context) -> list[Result]:
             ours_s / raw_s if raw_s else None,
             "倍",
             target=3,
-            note=f"手写SQL {raw_s:.2f}秒;{checked}",
+            note=f"手写SQL {fixed(raw_s, 2)}秒;{checked}",
         ),
     ]
 
@@ -235,7 +236,7 @@ def case_dashboard(ctx: Context) -> list[Result]:
             "毫秒",
             target=150,
             note=f"dashboard_data,{ctx.bureau.username}(全{ctx.spec.root_name}),{len(times)}次,"
-            f"最快{min(times):.0f}、最慢{max(times):.0f}毫秒",
+            f"最快{fixed(min(times), 0)}、最慢{fixed(max(times), 0)}毫秒",
         )
     ]
 
@@ -305,7 +306,7 @@ def case_import(ctx: Context) -> list[Result]:
             "倍",
             target=5,
             better="higher",
-            note=f"同一{n}行文件:django-import-export {theirs_s:.1f}秒({outcome}),本系统{ours_compare_s:.1f}秒",
+            note=f"同一{n}行文件:django-import-export {fixed(theirs_s, 1)}秒({outcome}),本系统{fixed(ours_compare_s, 1)}秒",
         )
     )
     return results
@@ -342,7 +343,7 @@ def case_export(ctx: Context) -> list[Result]:
         ]
     data = json.loads(completed.stdout.strip().splitlines()[-1])
     size_mb = out.stat().st_size / 1024**2 if out.exists() else 0
-    note = f"{data['rows']}行项目,xlsx {size_mb:.1f} MB,子进程计时"
+    note = f"{data['rows']}行项目,xlsx {fixed(size_mb, 1)} MB,子进程计时"
     return [
         Result("export_100k_s", data["seconds"], "秒", target=10, note=note),
         Result(
@@ -350,8 +351,8 @@ def case_export(ctx: Context) -> list[Result]:
             data["peak_mb"],
             "MB",
             target=300,
-            note=f"子进程峰值常驻内存(VmHWM),其中启动Django后{data['baseline_mb']:.0f} MB;结束时"
-            + "、".join(f"{k} {v:.0f}" for k, v in data.get("status", {}).items()),
+            note=f"子进程峰值常驻内存(VmHWM),其中启动Django后{fixed(data['baseline_mb'], 0)} MB;结束时"
+            + "、".join(f"{k} {fixed(v, 0)}" for k, v in data.get("status", {}).items()),
         ),
     ]
 

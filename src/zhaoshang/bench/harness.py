@@ -18,6 +18,7 @@ from django.utils import timezone
 from zhaoshang.demo.management.commands.demo import format_table
 from zhaoshang.demo.scale import SCALES, ScaleSpec, build_scale
 from zhaoshang.metrics import rollup
+from zhaoshang.metrics.numbers import fixed
 from zhaoshang.organisation.models import Region, User
 
 # A tiny tree for testing the harness itself (seconds, not minutes); its figures mean nothing.
@@ -94,7 +95,7 @@ def machine_label() -> str:
     memory = ""
     try:
         pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        memory = f", {pages / 1024**3:.1f} GB"
+        memory = f", {fixed(pages / 1024**3, 1)} GB"
     except (ValueError, OSError, AttributeError):
         pass
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU{memory}, Python {platform.python_version()}"
@@ -127,7 +128,7 @@ def prepare(args, out: Path) -> Context:
     # migration that added it, or changes since, brought up to date here rather than inside a timing.
     settle_started = time.monotonic()
     rollup.settle()
-    print(f"月度汇总就绪,用时{time.monotonic() - settle_started:.1f}秒", file=sys.stderr)
+    print(f"月度汇总就绪,用时{fixed(time.monotonic() - settle_started, 1)}秒", file=sys.stderr)
     root = Region.objects.get(code=spec.root_code)
     bureau = User.objects.get(username=f"{spec.key}_bureau")
     today = timezone.localdate()
@@ -136,7 +137,7 @@ def prepare(args, out: Path) -> Context:
         sizes = Sizes(sizes.import_rows, sizes.export_rows, args.runs, sizes.repeats, sizes.compare_rows)
     workdir = out.parent
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"准备用时{time.monotonic() - started:.1f}秒", file=sys.stderr)
+    print(f"准备用时{fixed(time.monotonic() - started, 1)}秒", file=sys.stderr)
     return Context(
         scale=args.scale,
         spec=spec,
@@ -156,10 +157,10 @@ def _fmt(value: float | None) -> str:
     if value is None:
         return "—"
     if value >= 100:
-        return f"{value:,.0f}"
+        return fixed(value, 0, grouping=True)
     if value >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
+        return fixed(value, 1)
+    return fixed(value, 2)
 
 
 def render_table(results: list[Result]) -> str:
@@ -212,7 +213,7 @@ def run(args, *, out: Path) -> int:
         except Exception as error:  # a broken case is reported, the others still run
             traceback.print_exc()
             results.append(Result(name, None, "", skipped=f"出错:{type(error).__name__}: {error}"[:200]))
-        print(f"  {name} 用时{time.monotonic() - started:.1f}秒", file=sys.stderr, flush=True)
+        print(f"  {name} 用时{fixed(time.monotonic() - started, 1)}秒", file=sys.stderr, flush=True)
 
     print()
     print(f"规模:{ctx.scale}({ctx.spec.root_name})  数据库:{ctx.database}")

@@ -1,12 +1,13 @@
 """How figures are written (SPEC §3): 亿元 with at most two decimals, trailing zeros dropped,
 half-up rounding on exact decimals (1250万元 → 0.13亿元)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from zhaoshang.metrics.numbers import round_half_up
 
 
 def _trim(value: Decimal, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    text = format(value.quantize(quantum, rounding=ROUND_HALF_UP), "f")
+    text = format(round_half_up(value, places), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text

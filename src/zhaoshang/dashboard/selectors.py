@@ -20,7 +20,8 @@ from zhaoshang.metrics.engine import (
     measure_many,
     yoy_growth,
 )
-from zhaoshang.metrics.indicators import REGISTRY, Basis
+from zhaoshang.metrics.indicators import REGISTRY, YI, Basis
+from zhaoshang.metrics.numbers import round_half_up
 from zhaoshang.metrics.periods import Period
 from zhaoshang.metrics.rollup import BAND_LABELS
 from zhaoshang.organisation.choices import UNIT_ROLES
@@ -39,6 +40,11 @@ HEADLINE_CODES = [
     "trips",
 ]
 STALLED_AFTER_DAYS = 90  # SPEC §4: signed but not commenced for 90 days raises an alert
+
+
+def _yi(amount_wan: Decimal) -> float:
+    """万元 → 亿元 for a chart, half-up to two decimals as every figure is written (SPEC §3)."""
+    return float(round_half_up(amount_wan / YI, 2))
 
 
 @dataclass
@@ -149,7 +155,12 @@ def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) ->
         values = measure_by_month(trend_codes, period=p, basis=basis, **scope)
         for code in trend_codes:
             per_month = {key.month: value for key, value in values[code].items()}
-            trend[f"{code}:{label}"] = [float(per_month.get(m, ZERO)) for m in months]
+            if REGISTRY[code].money:  # sent in 亿元, rounded here half-up (SPEC §3), not by the browser
+                trend[f"{code.removesuffix('_wan')}_yi:{label}"] = [
+                    _yi(per_month.get(m, ZERO)) for m in months
+                ]
+            else:
+                trend[f"{code}:{label}"] = [float(per_month.get(m, ZERO)) for m in months]
 
     by_industry = measure_breakdown("industry", period=period, basis=basis, **scope)
     industry_names = dict(
@@ -204,8 +215,7 @@ def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) ->
         "headlines": headlines,
         "trend": {"months": [f"{m}月" for m in months], **trend},
         "industries": [
-            {"name": name, "value": float(v / 10000)}
-            for name, v in sorted(industries.items(), key=lambda kv: -kv[1])
+            {"name": name, "value": _yi(v)} for name, v in sorted(industries.items(), key=lambda kv: -kv[1])
         ],
         "bands": [{"name": name, "value": float(v)} for name, v in bands.items()],
         "ranking": ranking,

@@ -40,6 +40,7 @@ from zhaoshang.demo import names
 from zhaoshang.enterprises.models import Contact, Enterprise, Tag
 from zhaoshang.leads.choices import LeadStatus
 from zhaoshang.leads.models import Lead
+from zhaoshang.metrics.numbers import fixed, round_half_up, round_int
 from zhaoshang.organisation.choices import IndustryKind, RegionLevel, Role, UnitKind
 from zhaoshang.organisation.models import AssessmentGroup, Deployment, Industry, Region, Unit, User
 from zhaoshang.organisation.services import home_region_set, user_create
@@ -457,7 +458,7 @@ def partition(rng: random.Random, total: int, n: int, lo: int, hi: int, step: in
 
 
 def _money(value: float | int | Decimal) -> Decimal:
-    return Decimal(str(round(float(value), 2)))
+    return round_half_up(value, 2)
 
 
 class DistrictBuilder:
@@ -1776,7 +1777,7 @@ class DistrictBuilder:
                 destination="荆州",
                 enterprise_count=len(signed),
                 leaders="区委书记、区长",
-                outcome=f"集中签约项目{len(signed)}个,总投资{total:.2f}亿元",
+                outcome=f"集中签约项目{len(signed)}个,总投资{fixed(total, 2)}亿元",
             )
             for project in signed:
                 self.activity_projects.append((activity, project))
@@ -1881,7 +1882,7 @@ class DistrictBuilder:
                     step = (
                         10000 if indicator == "signed_amount_wan" else 1000 if indicator == "funds_wan" else 1
                     )
-                    value = Decimal(max(step, round(value / step) * step))
+                    value = Decimal(max(step, round_int(value / step) * step))
                     totals[indicator] += value
                     self.targets.append(
                         Target(year=year, unit=unit, region=self.district, indicator=indicator, value=value)

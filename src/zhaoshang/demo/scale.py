@@ -67,6 +67,7 @@ from zhaoshang.demo.district import (
 )
 from zhaoshang.enterprises.models import Enterprise, Tag
 from zhaoshang.leads.models import Lead
+from zhaoshang.metrics.numbers import fixed, round_int
 from zhaoshang.organisation.choices import IndustryKind, RegionLevel, Role, UnitKind
 from zhaoshang.organisation.models import AssessmentGroup, Industry, Region, Unit, User
 from zhaoshang.organisation.services import user_create
@@ -264,7 +265,7 @@ def build_scale(
         counts=builder.counts,
         accounts=builder.accounts,
     )
-    say(f"[{spec.root_name}] 完成,用时{result.seconds:.1f}秒")
+    say(f"[{spec.root_name}] 完成,用时{fixed(result.seconds, 1)}秒")
     return result
 
 
@@ -341,11 +342,11 @@ class TableWriter:
         if report and now - self.last_said >= 10:
             self.last_said = now
             of = f"/{self.expected:,}" if self.expected else ""
-            self.say(f"  {self.label} {self.count:,}{of}  {now - self.started:.0f}秒")
+            self.say(f"  {self.label} {self.count:,}{of}  {fixed(now - self.started, 0)}秒")
 
     def close(self) -> int:
         self.flush(report=False)
-        self.say(f"  {self.label} {self.count:,} 条,{time.monotonic() - self.started:.1f}秒")
+        self.say(f"  {self.label} {self.count:,} 条,{fixed(time.monotonic() - self.started, 1)}秒")
         return self.count
 
 
@@ -536,7 +537,7 @@ class ScaleBuilder:
                 cursor.execute(sql)
         started = time.monotonic()
         rows = rollup.rebuild()
-        self.say(f"  月度汇总 {rows:,} 行,{time.monotonic() - started:.1f}秒")
+        self.say(f"  月度汇总 {rows:,} 行,{fixed(time.monotonic() - started, 1)}秒")
 
     def after_commit(self) -> None:
         """Refresh the planner's statistics, as after any bulk load; on SQLite fold the WAL back.
@@ -552,7 +553,7 @@ class ScaleBuilder:
                 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             else:
                 c.execute("ANALYZE")
-        self.say(f"  统计信息(ANALYZE) {time.monotonic() - started:.1f}秒")
+        self.say(f"  统计信息(ANALYZE) {fixed(time.monotonic() - started, 1)}秒")
 
     # ------------------------------------------------------------------ organisation
 
@@ -672,7 +673,7 @@ class ScaleBuilder:
             [Tag(code=code) for code in ("listed", "high_tech", "specialised", "soe")], ignore_conflicts=True
         )
         self.say(
-            f"  区划{self.counts['regions']:,}个、任务单位{len(units):,}个,{time.monotonic() - started:.1f}秒"
+            f"  区划{self.counts['regions']:,}个、任务单位{len(units):,}个,{fixed(time.monotonic() - started, 1)}秒"
         )
 
     def county_plan(self, county: Region, towns: list[Region]) -> Iterable[tuple[str, str, str, Region]]:
@@ -691,7 +692,7 @@ class ScaleBuilder:
         if rest <= 0:
             return
         yield UnitKind.PARK, f"{county.name}经济开发区", "开发区", county
-        forces = min(len(LEADING_INDUSTRIES), round((rest - 1) * 0.3))
+        forces = min(len(LEADING_INDUSTRIES), round_int((rest - 1) * 0.3))
         office = 1 if rest - 1 - forces >= 3 else 0
         for industry in LEADING_INDUSTRIES[:forces]:
             yield UnitKind.TASK_FORCE, f"{county.name}{industry}产业招商专班", f"{industry}专班", county
@@ -850,8 +851,8 @@ class ScaleBuilder:
         value = math.exp(self.rng.gauss(math.log(8000), 1.1))
         value = min(value, 800_000)
         if value >= 10000:
-            return max(10000, int(round(value / 100) * 100))
-        return max(100, int(round(value / 10) * 10))
+            return max(10000, round_int(value / 100) * 100)
+        return max(100, round_int(value / 10) * 10)
 
     def build_projects(self) -> None:
         spec, rng = self.spec, self.rng
@@ -1443,9 +1444,9 @@ class ScaleBuilder:
                         done = done / max(self.elapsed_share, 0.05)
                     value = done * rng.uniform(0.85, 1.25)
                     if code in MONEY_TARGETS:
-                        value = max(1000, int(round(value / 1000) * 1000))
+                        value = max(1000, round_int(value / 1000) * 1000)
                     else:
-                        value = max(1, round(value))
+                        value = max(1, round_int(value))
                     w.add((year, None, unit.pk, county.pk, code, value, stamp, stamp, 1))
                     for holder in holders:
                         region_sums[(holder, year, code)] = region_sums.get((holder, year, code), 0) + value

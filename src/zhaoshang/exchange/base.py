@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 from itertools import repeat
 from operator import attrgetter
@@ -27,6 +27,7 @@ from zhaoshang.core.choices import ReviewStatus
 from zhaoshang.core.fields import is_masked as fields_is_masked
 from zhaoshang.core.fields import mask
 from zhaoshang.exchange import cells
+from zhaoshang.metrics.numbers import round_half_up
 from zhaoshang.organisation.choices import Role
 
 # --- problems -------------------------------------------------------------------------------------
@@ -721,8 +722,7 @@ def _plain_value(obj_field: models.Field, value):
     if isinstance(obj_field, models.ForeignKey):
         return value.pk if isinstance(value, models.Model) else value
     if isinstance(obj_field, models.DecimalField) and value is not None:
-        quantum = Decimal(1).scaleb(-obj_field.decimal_places)
-        return Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+        return round_half_up(Decimal(value), obj_field.decimal_places)
     return value
 
 

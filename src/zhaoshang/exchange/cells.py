@@ -24,9 +24,11 @@ The rules, with the forms they accept:
 import datetime
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+
+from zhaoshang.metrics.numbers import round_half_up
 
 
 class CellError(ValueError):
@@ -242,7 +244,6 @@ PLAIN_UNITS = {
     "亿",
 }
 _CELL_SUFFIXES = ("个", "家", "次", "天", "条", "批次", "批", "场", "人次", "人", "亩", "项")
-FOUR_PLACES = Decimal("0.0001")
 # Amounts are stored as DECIMAL(18, 4): at most 14 digits before the point.
 AMOUNT_LIMIT = Decimal(10) ** 14
 
@@ -251,7 +252,7 @@ def _fit_amount(amount: Decimal, original) -> Decimal:
     """The amount rounded half-up to one yuan, or a clear problem when it cannot be stored."""
     if not amount.is_finite() or abs(amount) >= AMOUNT_LIMIT:
         raise CellError(_("金额“{value}”超出可记录的范围").format(value=parse_text(original)))
-    return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+    return round_half_up(amount, 4)
 
 
 def parse_amount(value, unit: str = "万元") -> Decimal | None:

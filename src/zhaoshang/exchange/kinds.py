@@ -849,6 +849,36 @@ def _investor_keys(code: str, name: str) -> tuple[tuple[str, str], ...]:
 _FLAG = {"kind": "bool", "help": YES_NO, "width": 8}
 
 
+# 项目阶段 as files write an intention agreement (意向协议 is not a signing, SPEC §3): read as 洽谈,
+# the row marked 意向协议.
+INTENTION_STAGES = tuple(
+    (text, "negotiating")
+    for text in ("意向", "意向签约", "意向协议", "签订意向协议", "已签意向协议", "意向性协议")
+)
+_INTENTION_WORDS = ("意向协议", "意向性协议", "意向签约")
+
+
+def _says_intention_agreement(row: Row) -> bool:
+    """Whether a projects row is an intention agreement: 意向协议 = 是, or a 项目阶段 such as
+    "意向签约". A 备注 that says so beside a 签约日期 (the way files slip one into the signed figures)
+    is refused unless 意向协议 says 否 (a project signed for real after its intention agreement)."""
+    if row.get("is_intention_agreement"):
+        return True
+    if "意向" in cells.parse_text(row.raw.get("stage") or ""):
+        return True
+    note = row.get("note", "")
+    if (
+        row.values.get("is_intention_agreement") is not False
+        and row.get("signed_on")
+        and any(word in note for word in _INTENTION_WORDS)
+    ):
+        raise RowError(
+            "signed_on",
+            _("备注写明为意向协议:意向协议不算签约,不能填写签约日期;如已正式签约,请在〈意向协议〉列填“否”"),
+        )
+    return False
+
+
 class ProjectSheet(Sheet):
     name = "projects"
     defer_creates = True
@@ -887,7 +917,7 @@ class ProjectSheet(Sheet):
                                 ("已签约", "signed"), ("签约项目", "signed"), ("已开工", "commenced"),
                                 ("开工入库", "commenced"), ("入库", "commenced"), ("开工(入库)", "commenced"),
                                 ("已投产", "in_production"), ("达产", "effective"), ("已终止", "terminated"),
-                                ("已退库", "withdrawn"))),
+                                ("已退库", "withdrawn"), *INTENTION_STAGES)),
         Column("negotiated_on", "洽谈日期", "date", synonyms=("首次洽谈日期", "洽谈时间"), field="negotiated_on",
                help=DATE_HELP),
         Column("signed_on", "签约日期", "date", synonyms=("签约时间",), field="signed_on", help=DATE_HELP),
@@ -919,6 +949,8 @@ class ProjectSheet(Sheet):
         Column("note", "备注", "multiline", field="note", width=30),
         # Beyond the SPEC's list: kept so that an export re-imports everything a project page shows.
         Column("is_major", "重大项目", field="is_major", **_FLAG),
+        Column("is_intention_agreement", "意向协议", field="is_intention_agreement",
+               synonyms=("是否意向协议", "意向性协议", "签订意向协议"), **_FLAG),
         Column("region", "落地区划", synonyms=("落地地区",), field="region", auto=False,
                help=gettext_lazy("区划代码或名称;不填为引进单位所在区划")),
         Column("prereview_passed_on", "预审通过日期", "date", field="prereview_passed_on", help=DATE_HELP),
@@ -959,6 +991,8 @@ class ProjectSheet(Sheet):
         )
         values = simple_values(row, Project, self.columns)
         values.update(name=name, introducing_unit=unit)
+        if _says_intention_agreement(row):
+            values["is_intention_agreement"] = True  # the model then refuses a 签约日期 on the row
         investor = ctx.find_enterprise(
             _required_text(row, "investor"),
             row.get("credit_code", ""),

@@ -10,12 +10,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncMonth
 
 from zhaoshang.metrics import rollup
 from zhaoshang.metrics.indicators import REGISTRY, Basis, Indicator
-from zhaoshang.metrics.periods import Period, percent
+from zhaoshang.metrics.periods import Period, gap_points
 
 ZERO = Decimal(0)
 
@@ -112,9 +112,7 @@ class Figure:
     @property
     def gap_points(self) -> Decimal | None:
         """超序时进度X个百分点: completion − time progress, in percentage points (one decimal)."""
-        if self.completion is None:
-            return None
-        return percent(self.completion) - percent(self.time_progress)
+        return gap_points(self.completion, self.time_progress)
 
 
 def figure(
@@ -130,6 +128,47 @@ def figure(
     value = measure(code, period=period, basis=basis, region=region, unit=unit)
     previous = measure(code, period=period.previous_year(), basis=basis, region=region, unit=unit)
     return Figure(REGISTRY[code], period, value, previous, target, period.time_progress(as_of=as_of))
+
+
+def commenced_by(
+    code: str, *, period: Period, day: datetime.date, basis: str = Basis.RECOGNISED, region=None, units=None
+) -> Decimal:
+    """Of the projects indicator ``code`` counts in ``period``, those commenced (开工) on or before ``day``."""
+    started = Case(
+        When(Q(commenced_on__isnull=False, commenced_on__lte=day), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    found = measure_grouped(code, period=period, basis=basis, group_by=started, region=region, units=units)
+    return found.get(True, ZERO)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A share of records: ``part`` of ``whole`` (``value`` None when there is no whole)."""
+
+    part: Decimal
+    whole: Decimal
+    period: Period
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.part / self.whole if self.whole else None
+
+
+COMMENCEMENT_RATE_BASE = "signed_industrial_100m"
+
+
+def commencement_rate(
+    *, as_of: datetime.date, basis: str = Basis.RECOGNISED, region=None, units=None
+) -> Rate:
+    """开工率 (SPEC §3, seeds 003/004): of the 亿元以上 industrial projects signed in year Y (from
+    1 January to the report date ``as_of``), the share commenced (开工) by the report date."""
+    window = Period(datetime.date(as_of.year, 1, 1), as_of, f"{as_of.year}年")
+    scope = {"basis": basis, "region": region, "units": units}
+    whole = measure(COMMENCEMENT_RATE_BASE, period=window, **scope)
+    part = commenced_by(COMMENCEMENT_RATE_BASE, period=window, day=as_of, **scope) if whole else ZERO
+    return Rate(part, whole, window)
 
 
 def _pk(unit) -> int:

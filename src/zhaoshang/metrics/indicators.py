@@ -44,6 +44,11 @@ COUNTED_INVESTMENT = Case(
 
 YI = Decimal(10000)  # 1亿元 = 10 000 万元
 
+# The release of the definitions below, hashed into the monthly summary's signature (rollup): bump it
+# whenever a summed indicator's definition changes, or existing databases keep the old counts.
+# 2 (issue 13): commencements count an expansion's 新增投资; an intention agreement is never signed.
+DEFINITIONS = 2
+
 # 防水分 (SPEC §3): "A record held in the possible-duplicate pool counts on neither basis until
 # resolved" — a held project, and the funds in place reported on it.
 DUPLICATE_HOLD_PATHS = {
@@ -110,8 +115,11 @@ def by_name(name: str) -> Indicator | None:
 
 
 def _signed(qs):
-    # A withdrawn (退库) project never counts; a terminated one still counted as signed then.
-    return qs.exclude(stage=Stage.WITHDRAWN).alias(counted=COUNTED_INVESTMENT)
+    # A withdrawn (退库) project never counts; a terminated one still counted as signed then. An
+    # intention agreement (意向协议) is never a signing, whatever date it carries (the database
+    # refuses one; this keeps the rule here too).
+    qs = qs.exclude(stage=Stage.WITHDRAWN).exclude(is_intention_agreement=True)
+    return qs.alias(counted=COUNTED_INVESTMENT)
 
 
 def _signed_band(low: int | None, high: int | None):
@@ -252,10 +260,29 @@ register(
         **PROJECT,
     )
 )
+register(
+    Indicator(
+        "signed_industrial_100m",
+        _("签约亿元以上工业项目"),
+        _("个"),
+        date_field="signed_on",
+        refine=lambda qs: _signed_band(10000, None)(qs).filter(is_industrial=True),
+        definition=_("计入投资额≥1亿元(含1亿元)的工业项目;开工率以此为基数。") + SIGNED_RULE,
+        **PROJECT,
+    )
+)
 
 
 def _commenced(qs):
     return qs.exclude(stage=Stage.WITHDRAWN)
+
+
+def _commenced_counted(qs):
+    # The amount a commencement counts is the signing's (SPEC §3): an expansion its 新增投资.
+    return _commenced(qs).alias(counted=COUNTED_INVESTMENT)
+
+
+COMMENCED_RULE = _("开工(入库)日期在期间内的项目,退库项目不计;扩建、增资项目按新增投资计。")
 
 
 register(
@@ -277,9 +304,9 @@ register(
         _("万元"),
         date_field="commenced_on",
         refine=_commenced,
-        value=lambda p, b: Sum("total_investment_wan"),
+        value=_sum_counted,
         money=True,
-        definition=_("新开工项目的计划总投资之和。"),
+        definition=_("新开工项目的计划总投资之和。") + COMMENCED_RULE,
         **PROJECT,
     )
 )
@@ -289,8 +316,8 @@ register(
         _("新开工10亿元以上项目"),
         _("个"),
         date_field="commenced_on",
-        refine=lambda qs: _commenced(qs).filter(total_investment_wan__gte=100000),
-        definition=_("新开工项目中计划总投资≥10亿元的项目。"),
+        refine=lambda qs: _commenced_counted(qs).filter(counted__gte=100000),
+        definition=_("新开工项目中计入投资额≥10亿元(含10亿元)的项目。") + COMMENCED_RULE,
         **PROJECT,
     )
 )

@@ -7,9 +7,11 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
+
+from zhaoshang.metrics.numbers import round_half_up
 
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 
@@ -158,9 +160,16 @@ def from_to(start: str | None, end: str | None, today: datetime.date) -> Period:
     return month_range(sy, sm, ey, em)
 
 
+def gap_points(completion: Decimal | None, time_progress: Decimal, places: int = 1) -> Decimal | None:
+    """超序时进度X个百分点 (SPEC §3): completion − time progress in percentage points, from the exact
+    values and rounded once (5 of 9 in July: 55.556% − 58.333% = −2.8, not 55.6 − 58.3 = −2.7)."""
+    if completion is None:
+        return None
+    return percent(completion - time_progress, places)
+
+
 def percent(fraction: Decimal | None, places: int = 1) -> Decimal | None:
     """A fraction as a percentage, half-up to ``places`` decimals."""
     if fraction is None:
         return None
-    quantum = Decimal(1).scaleb(-places)
-    return (fraction * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+    return round_half_up(fraction * 100, places)

@@ -36,7 +36,7 @@ from django.db.models import Case, CharField, Count, F, Max, Min, Sum, Value, Wh
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.metrics.indicators import REGISTRY
+from zhaoshang.metrics.indicators import DEFINITIONS, REGISTRY
 from zhaoshang.metrics.models import ClosedFigure, ClosedMonth, MonthlyFigure, RollupMark
 from zhaoshang.metrics.periods import Period, month_end
 
@@ -279,7 +279,10 @@ def signature() -> str:
     """What the table holds (its indicators and breakdowns): a release that changes them rebuilds it."""
     import hashlib
 
-    text = ",".join([*CODES, *(f"@{n}" for n in BREAKDOWNS)])
+    # The codes alone do not change when a definition does, and the stored cells would keep the old
+    # counting: the definitions' release (indicators.DEFINITIONS) is hashed too, so that a database
+    # built before a definition changed rebuilds on the next migrate.
+    text = ",".join([f"definitions:{DEFINITIONS}", *CODES, *(f"@{n}" for n in BREAKDOWNS)])
     return hashlib.sha1(text.encode()).hexdigest()  # 40 characters: fits the dim column
 
 

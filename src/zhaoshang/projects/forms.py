@@ -50,6 +50,7 @@ class ProjectForm(RecordForm):
             "foreign_amount",
             "foreign_usd_wan",
             "stage",
+            "is_intention_agreement",
             "negotiated_on",
             "prereview_passed_on",
             "signed_on",

@@ -43,6 +43,13 @@ def _non_negative(model: str, field: str, message: str) -> models.CheckConstrain
     )
 
 
+INTENTION_NOT_SIGNED = _(
+    "意向协议不算签约:只签订意向协议的项目不能填写签约日期;正式签约后取消“意向协议”再填写签约日期。"
+)
+# The stages a project reaches only by signing.
+SIGNED_STAGES = (Stage.SIGNED, Stage.COMMENCED, Stage.IN_PRODUCTION, Stage.EFFECTIVE)
+
+
 class Project(Reported):
     """招商项目, the centre of the domain (SPEC §2).
 
@@ -123,6 +130,13 @@ class Project(Reported):
     negotiated_on = models.DateField(_("洽谈日期"), null=True, blank=True)
     prereview_passed_on = models.DateField(_("预审通过日期"), null=True, blank=True)
     signed_on = models.DateField(_("签约日期"), null=True, blank=True, db_index=True)
+    # SPEC §3: "an intention agreement (意向协议) is not a signing" — such a project has no 签约日期
+    # (a database constraint), so that no figure can ever count it as signed.
+    is_intention_agreement = models.BooleanField(
+        _("意向协议"),
+        default=False,
+        help_text=_("只签订了意向性协议、尚未正式签约;意向协议不算签约,不填签约日期"),
+    )
     agreed_start_on = models.DateField(_("约定开工日期"), null=True, blank=True)
     commenced_on = models.DateField(_("开工日期"), null=True, blank=True, db_index=True)
     in_production_on = models.DateField(_("投产日期"), null=True, blank=True, db_index=True)
@@ -170,6 +184,11 @@ class Project(Reported):
             _dates_in_order("commenced_on", "in_production_on", _("投产日期不能早于开工日期。")),
             _dates_in_order("in_production_on", "effective_on", _("达效日期不能早于投产日期。")),
             models.CheckConstraint(
+                condition=Q(is_intention_agreement=False) | Q(signed_on__isnull=True),
+                name="project_intention_not_signed",
+                violation_error_message=INTENTION_NOT_SIGNED,
+            ),
+            models.CheckConstraint(
                 condition=~Q(stage__in=["terminated", "withdrawn"]) | ~Q(end_reason=""),
                 name="project_end_has_reason",
                 violation_error_message=_("终止或退库的项目必须填写原因。"),
@@ -191,10 +210,7 @@ class Project(Reported):
                     later=self._meta.get_field(later).verbose_name,
                     earlier=self._meta.get_field(earlier).verbose_name,
                 )
-        if (
-            self.stage in (Stage.SIGNED, Stage.COMMENCED, Stage.IN_PRODUCTION, Stage.EFFECTIVE)
-            and not self.signed_on
-        ):
+        if self.stage in SIGNED_STAGES and not self.signed_on and not self.is_intention_agreement:
             errors["signed_on"] = _("项目阶段为“{stage}”时必须填写签约日期。").format(
                 stage=self.get_stage_display()
             )
@@ -204,6 +220,12 @@ class Project(Reported):
             )
         if self.stage in (Stage.IN_PRODUCTION, Stage.EFFECTIVE) and not self.in_production_on:
             errors["in_production_on"] = _("项目阶段为“{stage}”时必须填写投产日期。").format(
+                stage=self.get_stage_display()
+            )
+        if self.is_intention_agreement and self.signed_on:
+            errors["signed_on"] = INTENTION_NOT_SIGNED
+        elif self.is_intention_agreement and self.stage in SIGNED_STAGES:
+            errors["stage"] = _("意向协议不算签约,项目阶段不能是“{stage}”。").format(
                 stage=self.get_stage_display()
             )
         if self.stage in (Stage.TERMINATED, Stage.WITHDRAWN) and not self.end_reason:

@@ -17,10 +17,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Exists, F, OuterRef
 
 from zhaoshang.enterprises.models import Enterprise
-from zhaoshang.metrics.engine import ZERO, Figure, measure, measure_by_unit, measure_grouped
+from zhaoshang.metrics.engine import (
+    ZERO,
+    Figure,
+    Rate,
+    commenced_by,
+    commencement_rate,
+    measure,
+    measure_by_unit,
+    measure_grouped,
+)
 from zhaoshang.metrics.indicators import REGISTRY, Basis
 from zhaoshang.metrics.periods import Period
 from zhaoshang.metrics.rollup import size_band
@@ -158,9 +167,8 @@ class ReportContext:
 
     def commenced_by(self, code: str, day: datetime.date, period: Period | None = None) -> Decimal:
         """Of the projects ``code`` counts, those commenced (开工) on or before ``day``."""
-        started = Case(
-            When(Q(commenced_on__isnull=False, commenced_on__lte=day), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-        return self.grouped(code, started, period).get(True, ZERO)
+        return commenced_by(code, period=period or self.period, day=day, basis=self.basis, region=self.region)
+
+    def commencement_rate(self, as_of: datetime.date | None = None) -> Rate:
+        """开工率 at ``as_of`` (the period's end by default), the engine's rule, for the region."""
+        return commencement_rate(as_of=as_of or self.period.end, basis=self.basis, region=self.region)

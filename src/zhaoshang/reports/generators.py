@@ -538,6 +538,17 @@ def _silent_units(ctx: ReportContext, period: Period) -> list:
 # --- 龙虎榜 ------------------------------------------------------------------------------------------------
 
 
+def leaderboard_header() -> list[str]:
+    """The 龙虎榜 columns; the amount is of all signed projects, and says so beside the 亿元以上 count."""
+    return [
+        _("名次"),
+        _("单位"),
+        _("签约项目（个）"),
+        _("其中亿元以上（个）"),
+        _("全部签约项目签约额（亿元）"),
+    ]
+
+
 def leaderboard_lines(
     ctx: ReportContext, units: list, period: Period
 ) -> list[tuple[int, object, Decimal, Decimal, Decimal]]:
@@ -593,7 +604,7 @@ def leaderboard(ctx: ReportContext) -> Report:
             ]
             doc.table(
                 _("{p}{group}签约龙虎榜").format(p=ps, group=md(name)),
-                [_("名次"), _("单位"), _("签约项目（个）"), _("其中亿元以上（个）"), _("签约额（亿元）")],
+                leaderboard_header(),
                 rows,
                 align=["c", "l", "r", "r", "r"],
             )
@@ -706,7 +717,7 @@ def quarterly(ctx: ReportContext) -> Report:
     if rows:
         doc.table(
             _("{q}签约额前十位单位").format(q=qs),
-            [_("名次"), _("单位"), _("签约项目（个）"), _("其中亿元以上（个）"), _("签约额（亿元）")],
+            leaderboard_header(),
             rows,
             align=["c", "l", "r", "r", "r"],
         )
@@ -805,6 +816,7 @@ def campaign(ctx: ReportContext) -> Report:
     unit_codes = [code for code, _l, _s in CAMPAIGN_ITEMS if code in targets]
     unit_targets = ctx.unit_targets(unit_codes, campaign=campaign_obj) if campaign_obj else {}
     completed: dict[str, tuple[int, int]] = {}
+    missed: dict[str, list[str]] = {}  # per indicator, the units that have a target and missed it
     if unit_targets:
         doc.h1(_("二、各单位完成情况"))
         by_unit = {code: ctx.by_unit(code) for code in unit_codes}
@@ -822,6 +834,8 @@ def campaign(ctx: ReportContext) -> Report:
                 if target:
                     done, total = completed.get(code, (0, 0))
                     completed[code] = (done + (value >= target), total + 1)
+                    if value < target:
+                        missed.setdefault(code, []).append(md(unit.short_name or unit.name))
                 cells.append(link(percent(value / target), ctx.url(code, unit_id=unit.pk)) if target else "—")
             rows.append(cells)
         doc.table(
@@ -887,11 +901,25 @@ def campaign(ctx: ReportContext) -> Report:
                 n=num(signed_n), b=num(big_n), named=named
             )
         )
-    if problems:
-        for index, text in enumerate(problems, start=1):
-            doc.p(f"（{ordinal(index)}）{text}")
-    else:
+    if missed:
+        problems.append(
+            _("部分单位未完成目标任务。{items}。").format(
+                items=clauses(
+                    _("{task}任务，{t}个有任务的单位中{m}个未完成（{names}）").format(
+                        task=phrase(code)[0], t=completed[code][1], m=len(who), names=names(who)
+                    )
+                    for code, who in missed.items()
+                )
+            )
+        )
+    # The conclusion is drawn from the targets above it: "均已完成" only when there are targets and
+    # the region and every unit with a target met each of them.
+    if (results or completed) and all(r[2] >= 1 for r in results) and not missed:
         doc.p(_("“{name}”活动期间各项目标任务均已完成。").format(name=md(name)))
+    elif not results and not completed and not problems:
+        doc.p(_("“{name}”活动未下达目标任务，各项指标未触发问题提示，请结合实际补充。").format(name=md(name)))
+    for index, text in enumerate(problems, start=1):
+        doc.p(f"（{ordinal(index)}）{text}")
     return _report(ReportKind.CAMPAIGN, doc, ctx)
 
 

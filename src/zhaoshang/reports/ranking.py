@@ -83,7 +83,7 @@ class GroupRanking:
         if self.source == "computed":
             return _("注：按《{scheme}》计算，考核结果尚未发布。").format(scheme=self.scheme_name)
         return _(
-            "注：该组别尚未制定考核办法，按{p}签约亿元以上项目完成全年任务比例排序，比例相同的按签约额排序。"
+            "注：该组别尚未制定考核办法，按{p}签约亿元以上项目完成全年任务比例排序，比例相同的按亿元以上项目签约额排序。"
         ).format(p=period_text)
 
 

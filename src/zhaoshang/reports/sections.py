@@ -14,8 +14,7 @@ from zhaoshang.core.formatting import wan_to_yi
 from zhaoshang.metrics.engine import ZERO, Figure
 from zhaoshang.metrics.formatting import yoy_text
 from zhaoshang.metrics.indicators import REGISTRY
-from zhaoshang.metrics.periods import Period, month_end, month_range
-from zhaoshang.metrics.periods import percent as to_percent
+from zhaoshang.metrics.periods import Period, gap_points, month_end, month_range
 from zhaoshang.metrics.selectors import indicator_table
 from zhaoshang.organisation.choices import IndustryKind, UnitKind
 from zhaoshang.organisation.models import Industry
@@ -45,11 +44,12 @@ from zhaoshang.reports.text import (
 
 TASK_FORCE_KINDS = (UnitKind.TASK_FORCE,)
 
-# How a sentence names an indicator, and its unit ("" for money, written in 亿元).
+# How a sentence names an indicator, and its unit ("" for money, written in 亿元). Each amount says
+# what it sums: the all-projects amount is never written bare "签约额" beside a 亿元以上 count.
 PHRASES = {
     "signed_projects": (gettext_lazy("签约项目"), gettext_lazy("个")),
     "signed_projects_100m": (gettext_lazy("签约亿元以上项目"), gettext_lazy("个")),
-    "signed_amount_wan": (gettext_lazy("签约额"), ""),
+    "signed_amount_wan": (gettext_lazy("全部签约项目签约额"), ""),
     "signed_amount_100m_wan": (gettext_lazy("亿元以上项目签约额"), ""),
     "signed_projects_1b": (gettext_lazy("签约10亿元以上项目"), gettext_lazy("个")),
     "signed_industrial_50m": (gettext_lazy("签约5000万元以上工业项目"), gettext_lazy("个")),
@@ -683,7 +683,8 @@ def effort_problems(ctx: ReportContext, *, ps: str) -> list[str]:
 
 def progress_problems(ctx: ReportContext, *, ps: str) -> list[str]:
     """一是签约周期长 (average days from first negotiation to signing above the alert); 二是项目落地慢
-    (commencement rate of the period's signed 亿元以上 projects by its end below the floor)."""
+    (开工率, SPEC §3: of the 亿元以上 industrial projects signed in the year, the share commenced by the
+    period's end, below the floor)."""
     out = []
     cycles = ctx.signing_cycles("signed_projects_100m")
     counted = sum((n for _d, n in cycles), ZERO)
@@ -704,20 +705,18 @@ def progress_problems(ctx: ReportContext, *, ps: str) -> list[str]:
                     s=share(long, counted),
                 )
             )
-    total = ctx.measure("signed_projects_100m")
-    if total:
-        started = ctx.commenced_by("signed_projects_100m", ctx.period.end)
-        rate = ratio(started, total)
-        if rate < rules.COMMENCEMENT_RATE_FLOOR:
-            out.append(
-                _("项目落地慢。{p}签约的{t}个亿元以上项目中，截至{end}已开工{n}个，开工率{r}。").format(
-                    p=ps,
-                    t=num(total),
-                    end=_("{m}月{d}日").format(m=ctx.period.end.month, d=ctx.period.end.day),
-                    n=num(started),
-                    r=percent(rate),
-                )
+    rate = ctx.commencement_rate()
+    if rate.value is not None and rate.value < rules.COMMENCEMENT_RATE_FLOOR:
+        # 开工率 as SPEC §3 defines it; the sentence names what it counts.
+        out.append(
+            _("项目落地慢。{y}年签约的{t}个亿元以上工业项目中，截至{end}已开工{n}个，开工率{r}。").format(
+                y=rate.period.start.year,
+                t=num(rate.whole),
+                end=_("{m}月{d}日").format(m=ctx.period.end.month, d=ctx.period.end.day),
+                n=num(rate.part),
+                r=percent(rate.value),
             )
+        )
     return out
 
 
@@ -792,14 +791,13 @@ def targets_table(ctx: ReportContext, doc: Doc, *, ps: str, period: Period | Non
     period = period or ctx.period
     targets = ctx.region_targets(period.year)
     progress = period.time_progress()
-    places = share_places()
     rows = []
     for code in TARGET_ORDER:
         if code not in targets or code not in REGISTRY or not targets[code]:
             continue
         value, target = ctx.measure(code, period), targets[code]
         name, _unit = phrase(code)
-        gap = to_percent(value / target, places) - to_percent(progress, places)
+        gap = gap_points(value / target, progress, share_places())
         rows.append(
             [
                 f"{name}{header_unit(code)}",

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.formatting import plain, wan_to_yi
 from zhaoshang.metrics.formatting import gap_text, pct
-from zhaoshang.metrics.periods import Period
-from zhaoshang.metrics.periods import percent as to_percent
+from zhaoshang.metrics.periods import Period, gap_points
 
 ZERO = Decimal(0)
 
@@ -53,7 +52,8 @@ def yi(amount_wan: Decimal | int | None) -> str:
 
 
 def days(value: Decimal, places: int = 1) -> str:
-    return plain(Decimal(value).quantize(Decimal(1).scaleb(-places)) if places else value, places)
+    """Days, half-up to ``places`` decimals (an average of 0.25天 is "0.3"), trailing zeros dropped."""
+    return plain(value, places)
 
 
 def completion(value: Decimal, target: Decimal | None, *, whole_year: bool = True) -> str:
@@ -68,9 +68,7 @@ def progress_gap(value: Decimal, target: Decimal | None, time_progress: Decimal)
     """ "超序时进度3.1个百分点" / "低于序时进度2个百分点" (completion − time progress)."""
     if not target:
         return ""
-    places = share_places()
-    points = to_percent(Decimal(value) / Decimal(target), places) - to_percent(time_progress, places)
-    return gap_text(points)
+    return gap_text(gap_points(Decimal(value) / Decimal(target), time_progress, share_places()))
 
 
 def difference(now: Decimal | int, then: Decimal | int, unit: str) -> str:

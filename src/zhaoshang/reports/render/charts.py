@@ -12,6 +12,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from zhaoshang.core.formatting import plain
+from zhaoshang.metrics.numbers import round_half_up
+
 _LOCK = threading.Lock()  # pyplot's state is global
 CJK_FONT_FILES = [
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -75,7 +78,7 @@ def render_png(spec: dict, *, dpi: int = 200) -> bytes:
                     offsets, values, width * 0.9, color=colour, label=s.get("name", "")
                 )
                 for bar, value in zip(bars, values, strict=False):
-                    label = f"{value:.2f}".rstrip("0").rstrip(".")
+                    label = plain(round_half_up(value, 2))
                     if kind == "barh":
                         ax.annotate(
                             label,

@@ -15,17 +15,17 @@
   if (trend) {
     make("chart-trend", {
       tooltip: { trigger: "axis" },
-      legend: { data: ["本期个数", "上年同期个数", "本期签约额(亿元)", "上年同期签约额(亿元)"], bottom: 0 },
+      legend: { data: ["本期个数", "上年同期个数", "本期亿元以上项目签约额(亿元)", "上年同期亿元以上项目签约额(亿元)"], bottom: 0 },
       grid: { left: 40, right: 50, top: 20, bottom: 50 },
       xAxis: { type: "category", data: trend.months },
       yAxis: [{ type: "value", name: "个" }, { type: "value", name: "亿元" }],
       series: [
         { name: "本期个数", type: "bar", data: trend["signed_projects_100m:now"], itemStyle: { color: red } },
         { name: "上年同期个数", type: "bar", data: trend["signed_projects_100m:then"], itemStyle: { color: grey } },
-        { name: "本期签约额(亿元)", type: "line", yAxisIndex: 1, itemStyle: { color: "#7f1d1d" },
-          data: trend["signed_amount_100m_wan:now"].map(function (v) { return +(v / 10000).toFixed(2); }) },
-        { name: "上年同期签约额(亿元)", type: "line", yAxisIndex: 1, lineStyle: { type: "dashed" }, itemStyle: { color: "#6b7280" },
-          data: trend["signed_amount_100m_wan:then"].map(function (v) { return +(v / 10000).toFixed(2); }) }
+        { name: "本期亿元以上项目签约额(亿元)", type: "line", yAxisIndex: 1, itemStyle: { color: "#7f1d1d" },
+          data: trend["signed_amount_100m_yi:now"] },
+        { name: "上年同期亿元以上项目签约额(亿元)", type: "line", yAxisIndex: 1, lineStyle: { type: "dashed" }, itemStyle: { color: "#6b7280" },
+          data: trend["signed_amount_100m_yi:then"] }
       ]
     });
   }

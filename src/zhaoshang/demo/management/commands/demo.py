@@ -24,6 +24,7 @@ from zhaoshang.demo.district import (
     build_district,
     demo_exists,
 )
+from zhaoshang.metrics.numbers import fixed
 from zhaoshang.organisation.models import User
 
 
@@ -73,9 +74,9 @@ class Command(BaseCommand):
             counts = builder.summary()
             self.stdout.write(
                 _(
-                    "已生成荆州区演示数据(种子{seed},用时{seconds:.1f}秒):企业{enterprises}家、项目{projects}个、"
+                    "已生成荆州区演示数据(种子{seed},用时{seconds}秒):企业{enterprises}家、项目{projects}个、"
                     "招商信息{leads}条、招商活动{activities}次、到位资金{funds}条、预审会{meetings}次、目标任务{targets}项。"
-                ).format(seed=seed, seconds=time.monotonic() - started, **counts)
+                ).format(seed=seed, seconds=fixed(time.monotonic() - started, 1), **counts)
             )
         self.print_accounts()
 
@@ -98,10 +99,10 @@ class Command(BaseCommand):
         counts = result.counts
         self.stdout.write(
             _(
-                "已生成{name}合成数据(种子{seed},用时{seconds:.1f}秒):区划{regions}个、任务单位{units}个、"
+                "已生成{name}合成数据(种子{seed},用时{seconds}秒):区划{regions}个、任务单位{units}个、"
                 "企业{enterprises}家、项目{projects}个、招商信息{leads}条、招商活动{activities}次、"
                 "到位资金{funds}条、预审会{prereview_meetings}次、目标任务{targets}项。"
-            ).format(name=spec.root_name, seed=seed, seconds=result.seconds, **counts)
+            ).format(name=spec.root_name, seed=seed, seconds=fixed(result.seconds, 1), **counts)
         )
         self.stdout.write(
             _("账号:{accounts}(密码{password},可查看{name}全部数据)").format(

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from zhaoshang.metrics import rollup
+from zhaoshang.metrics.numbers import fixed
 
 
 class Command(BaseCommand):
@@ -19,8 +20,8 @@ class Command(BaseCommand):
         if action == "rebuild":
             rows = rollup.rebuild()
             self.stdout.write(
-                _("月度汇总已重新生成:{rows}行,用时{seconds:.1f}秒。").format(
-                    rows=rows, seconds=time.monotonic() - started
+                _("月度汇总已重新生成:{rows}行,用时{seconds}秒。").format(
+                    rows=rows, seconds=fixed(time.monotonic() - started, 1)
                 )
             )
             return
@@ -33,5 +34,5 @@ class Command(BaseCommand):
             )
             raise CommandError(_("月度汇总与记录不一致"))
         self.stdout.write(
-            _("月度汇总与记录一致(用时{seconds:.1f}秒)。").format(seconds=time.monotonic() - started)
+            _("月度汇总与记录一致(用时{seconds}秒)。").format(seconds=fixed(time.monotonic() - started, 1))
         )
