@@ -44,6 +44,7 @@ from zhaoshang.exchange.base import (
 from zhaoshang.leads.choices import LeadStatus
 from zhaoshang.organisation.choices import RegionLevel, Role, UnitKind
 from zhaoshang.organisation.selectors import home_region
+from zhaoshang.organisation.services import generated_password
 from zhaoshang.projects.choices import LandMode, ProjectKind, Sector, Stage
 
 # Headers that number rows rather than carry data: ignored without a warning.
@@ -573,7 +574,6 @@ class UserSheet(Sheet):
     ]  # fmt: skip
 
     def apply(self, row: Row, ctx: ImportContext) -> Outcome:
-        import secrets
 
         from zhaoshang.organisation.choices import ADMIN_ROLES, REGION_ROLES, UNIT_ROLES
         from zhaoshang.organisation.models import User
@@ -606,7 +606,7 @@ class UserSheet(Sheet):
                 user = user_create(
                     username=username,
                     role=role,
-                    password=password or secrets.token_urlsafe(24),
+                    password=password or generated_password(),  # unusable below; must pass the rules
                     unit=unit,
                     region=region,
                     full_name=row.get("full_name", ""),
