@@ -4,24 +4,13 @@ points, veto), in Chinese. Results are shown read-only: they are written by the 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.assessment.models import Run, Scheme, SchemeItem
+from zhaoshang.assessment.models import SCHEME_ITEM_FIELDS, Run, Scheme, SchemeItem
 
 
 class SchemeItemInline(admin.TabularInline):
     model = SchemeItem
     extra = 1
-    fields = [
-        "order",
-        "kind",
-        "indicator",
-        "label",
-        "rule",
-        "weight",
-        "cap",
-        "step",
-        "points_per_item",
-        "veto",
-    ]
+    fields = SCHEME_ITEM_FIELDS
 
 
 @admin.register(Scheme)

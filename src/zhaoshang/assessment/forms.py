@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.assessment.models import Finding, Scheme, SchemeItem
+from zhaoshang.assessment.models import SCHEME_ITEM_FIELDS, Finding, Scheme, SchemeItem
 from zhaoshang.assessment.periods import AssessmentPeriod, parse
 from zhaoshang.core import access
 from zhaoshang.core.forms import RecordForm
@@ -56,18 +56,7 @@ class SchemeItemForm(forms.ModelForm):
 
     class Meta:
         model = SchemeItem
-        fields = [
-            "order",
-            "kind",
-            "indicator",
-            "label",
-            "rule",
-            "weight",
-            "cap",
-            "step",
-            "points_per_item",
-            "veto",
-        ]
+        fields = SCHEME_ITEM_FIELDS
         widgets = {
             "order": forms.NumberInput(attrs={**_SMALL, "style": "width:5em"}),
             "kind": forms.Select(attrs=_SMALL_SELECT),

@@ -112,6 +112,21 @@ class Scheme(TimeStamped):
         }[PeriodKind(kind)]
 
 
+# What the bureau adjusts on a scheme's item, in the schemes page and in the admin alike.
+SCHEME_ITEM_FIELDS = [
+    "order",
+    "kind",
+    "indicator",
+    "label",
+    "rule",
+    "weight",
+    "cap",
+    "step",
+    "points_per_item",
+    "veto",
+]
+
+
 class SchemeItem(models.Model):
     """One scored item of a scheme: an indicator (by its metrics code), a rule and its points."""
 
