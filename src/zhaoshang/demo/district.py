@@ -2064,4 +2064,15 @@ def build_district(*, seed: int = 0, today: date | None = None) -> DistrictBuild
         builder.users = builder.build()
         rollup.rebuild()  # the monthly summary, at once rather than mark by mark at the first read
         build_assessments(builder)
+        close_months(builder)
     return builder
+
+
+def close_months(builder: DistrictBuilder) -> None:
+    """The bureau has closed every month up to the one before last (last month's reports are still
+    coming in: its deadline is this month), as a bureau in its routine would have."""
+    from zhaoshang.metrics.closing import month_close
+
+    first_of_this_month = builder.today.replace(day=1)
+    before_last = (first_of_this_month - timedelta(days=1)).replace(day=1) - timedelta(days=1)
+    month_close(user=None, month=before_last.replace(day=1), today=builder.today)
