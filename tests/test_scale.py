@@ -148,9 +148,11 @@ def _digest() -> str:
         "review_status",
     ):
         h.update(repr(row).encode())
-    for row in Activity.objects.order_by("started_on", "unit__name", "kind", "enterprise_count").values_list(
-        "kind", "unit__name", "started_on", "ended_on", "enterprise_count", "batches"
-    ):
+    # Ordered by every column digested: rows equal in fewer columns come back in any order on
+    # PostgreSQL (physical order, which a rolled-back build leaves different).
+    for row in Activity.objects.order_by(
+        "started_on", "unit__name", "kind", "enterprise_count", "ended_on", "batches"
+    ).values_list("kind", "unit__name", "started_on", "ended_on", "enterprise_count", "batches"):
         h.update(repr(row).encode())
     for row in Target.objects.order_by("year", "unit__name", "region__code", "indicator").values_list(
         "year", "unit__name", "region__code", "indicator", "value"
