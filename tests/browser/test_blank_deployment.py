@@ -4,9 +4,12 @@ spreadsheets imported from the import pages (units without 所属区划), the mo
 month's bulletin downloaded as .docx — with the figures computed by hand from the files below."""
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import docx
 import openpyxl
+import pyotp
 import pytest
 from django.utils import timezone
 
@@ -75,33 +78,30 @@ def test_blank_deployment_through_the_pages(live_server, page, shot, tmp_path):
     assert "初始化部署" not in page.title()
     shot("blank-setup-closed")
 
-    # 2. The bureau's first login: the password must be changed before anything else.
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "bureau")
-    page.fill("#id_password", PASSWORDS["bureau"])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/accounts/password/**")
-    assert "首次登录或密码已使用超过90天,请先修改密码。" in page.locator("main").inner_text()
-    shot("blank-password-change")
-    page.fill("#id_old_password", PASSWORDS["bureau"])
-    page.fill("#id_new_password1", NEW_PASSWORD)
-    page.fill("#id_new_password2", NEW_PASSWORD)
-    page.click("button[type=submit]:has-text('修改密码')")
-    page.wait_for_url(f"{base}/")
-    assert "密码已修改。" in page.locator("body").inner_text()
+    def first_login(username: str) -> None:
+        """Sign in with the password set on the first-run page; the first login must change it."""
+        page.goto(f"{base}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORDS[username])
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/accounts/password/**")
+        assert "首次登录或密码已使用超过90天,请先修改密码。" in page.locator("main").inner_text()
+        page.fill("#id_old_password", PASSWORDS[username])
+        page.fill("#id_new_password1", NEW_PASSWORD)
+        page.fill("#id_new_password2", NEW_PASSWORD)
+        page.click("button[type=submit]:has-text('修改密码')")
 
-    # 3. The spreadsheets, each through /exchange/ → 导入 → check → preview → confirm.
     def import_file(kind: str, path, created: int, shot_name: str | None = None) -> None:
+        """/exchange/ → 导入 → upload → the check runs by itself → preview → 确认导入."""
         page.goto(f"{base}/exchange/")
         page.locator(f'a[href="/exchange/import/{kind}/"]').click()
         page.wait_for_url(f"{base}/exchange/import/{kind}/")
-        assert "导入的记录直接认定" in page.locator("main").inner_text()
         page.set_input_files("#id_file", str(path))
         page.click("button[type=submit]:has-text('上传并检查')")
         page.wait_for_url(f"{base}/exchange/jobs/*/")
         summary = page.locator("#job-result .alert")
         summary.wait_for()
-        assert f"检查通过(未写入)" in summary.inner_text(), summary.inner_text()
+        assert "检查通过(未写入)" in summary.inner_text(), summary.inner_text()
         assert f"将新增{created}条" in summary.inner_text(), summary.inner_text()
         page.click("button:has-text('确认导入')")
         done = page.locator("#job-result .alert-success")
@@ -109,6 +109,17 @@ def test_blank_deployment_through_the_pages(live_server, page, shot, tmp_path):
         assert f"新增{created}条" in done.inner_text(), done.inner_text()
         if shot_name:
             shot(shot_name)
+
+    # 2. The units are configuration (系统配置, 三员分立): the system administrator imports them. Its
+    # first login changes the password, then binds the second factor (动态口令) as a person would,
+    # typing the code an authenticator app computes from the key the page shows.
+    first_login("sysadmin")
+    page.wait_for_url(f"{base}/accounts/otp/**")
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.fill("#id_code", pyotp.TOTP(secret).now())
+    shot("blank-second-factor")
+    page.click("button[type=submit]:has-text('验证')")
+    page.wait_for_url(lambda url: "/accounts/" not in url)
 
     units = workbook(
         tmp_path / "单位.xlsx",
@@ -120,6 +131,15 @@ def test_blank_deployment_through_the_pages(live_server, page, shot, tmp_path):
     import_file("units", units, 3, "blank-import-units")
     # 所属区划 left blank: the home region the first-run page set.
     assert set(Unit.objects.filter(kind="town").values_list("region__code", flat=True)) == {"421003"}
+    page.click("button[type=submit]:has-text('退出')")
+    page.wait_for_url(f"{base}/accounts/login/**")
+
+    # 3. The bureau's first login, then its spreadsheets (recognised as they come in).
+    first_login("bureau")
+    page.wait_for_url(f"{base}/")
+    assert "密码已修改。" in page.locator("body").inner_text()
+    page.goto(f"{base}/exchange/import/projects/")
+    assert "导入的记录直接认定" in page.locator("main").inner_text()
 
     projects = workbook(
         tmp_path / "项目.xlsx",
@@ -160,8 +180,8 @@ def test_blank_deployment_through_the_pages(live_server, page, shot, tmp_path):
         ["年度*", "单位*", "指标*", "目标值*"],
         (year, "川店镇", "签约亿元以上项目", 1),
         (year, "川店镇", "签约额", "2.5亿"),
-        (year, "马山镇", "签约亿元以上项目", 2),
-        (year, "马山镇", "签约额", "4亿"),
+        (year, "马山镇", "签约亿元以上项目", 20),
+        (year, "马山镇", "签约额", "20亿"),
         (year, "八岭山镇", "签约亿元以上项目", 1),
         (year, "八岭山镇", "签约额", "1亿"),
     )
@@ -173,20 +193,29 @@ def test_blank_deployment_through_the_pages(live_server, page, shot, tmp_path):
     page.select_option("#id_basis", "recognised")
     page.click("button[type=submit]:has-text('计算考核结果')")
     page.wait_for_url(f"{base}/assessments/*/")
-    result = page.locator("main").inner_text()
-    print(result)
-    # 任务单位 scheme: 签约亿元以上项目 30分 and 签约额 20分, each 分值 × min(完成率 ÷ 序时进度, 1.2); the
-    # other items have no target (no points), nobody signed 10亿元以上 or missed a start date.
-    # 序时进度 = month ÷ 12 (≤ 1, so a completion above 1.2 is capped whatever the month).
-    # 川店镇: 2 of 1 亿元以上 (200%) → capped 1.2 × 30 = 36; 3.5亿 of 3亿 (116.7%) ÷ 序时进度 ≥ 1.167,
-    #   capped at 1.2 only for 序时进度 ≤ 0.972 (month ≤ 11) — so the ranking, not the exact score, is
-    #   asserted; 川店镇 ≥ 36 + 20 × 1.167 = 59.3 points.
-    # 马山镇: 1 of 2 (50%) ÷ 序时进度 ≤ 1.2 → ≤ 18; 1.7亿 of 4亿 (42.5%) → ≤ 10.2: at most 28.2 points.
-    # 八岭山镇: nothing signed → 0.
-    rows = page.locator("table tbody tr")
-    names = [rows.nth(i).inner_text() for i in range(rows.count())]
-    order = [n for n in ("川店镇", "马山镇", "八岭山镇") for r in names if n in r.split("\t")[1:3]]
-    assert order[:3] == ["川店镇", "马山镇", "八岭山镇"], names
+    # The 任务单位 scheme scores 签约亿元以上项目 30分 and 签约额 20分 here, each 分值 × min(完成率 ÷
+    # 序时进度, 1.2) rounded to 0.01; its other items have no target (no points), and nobody signed a
+    # 10亿元以上 project or missed an agreed start date. 序时进度 = month ÷ 12 (at most 1).
+    # 川店镇: 2 of 1 (200%) and 3.5亿 of 2.5亿 (140%), both above 1.2 × 序时进度: 30 × 1.2 + 20 × 1.2 = 60.
+    # 马山镇: 1 of 20 (5%) and 1.7亿 of 20亿 (8.5%), below 1.2 × 序时进度 in any month: for November,
+    #   30 × 0.05 ÷ 11/12 = 1.636… → 1.64 and 20 × 0.085 ÷ 11/12 = 1.854… → 1.85, 3.49 in all.
+    # 八岭山镇: nothing signed, 0.
+    progress = Fraction(month, 12)
+
+    def points(weight: int, done: Fraction) -> Decimal:
+        value = weight * min(done / progress, Fraction(6, 5))
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    mashan = points(30, Fraction(1, 20)) + points(20, Fraction(17, 200))
+    ranking = page.locator("#ranking > tbody > tr:not(.collapse)")
+    lines = [ranking.nth(i).locator("td").all_inner_texts()[:3] for i in range(ranking.count())]
+    assert [(rank, unit) for rank, unit, _score in lines] == [
+        ("1", "川店镇"),
+        ("2", "马山镇"),
+        ("3", "八岭山镇"),
+    ]
+    assert [Decimal(score) for _rank, _unit, score in lines] == [Decimal(60), mashan, Decimal(0)]
     shot("blank-assessment")
 
     # 5. The month's bulletin on /reports/, downloaded as .docx.
@@ -204,8 +233,14 @@ def test_blank_deployment_through_the_pages(live_server, page, shot, tmp_path):
     path = tmp_path / "bulletin.docx"
     info.value.save_as(path)
     text = "\n".join(p.text for p in docx.Document(path).paragraphs)
-    print(text)
-    # 亿元以上 signed in the month: 2亿 + 1.5亿 (川店镇) + 1.2亿 (马山镇) = 3 projects, 4.7亿元 (the
-    # 5000万 of 马山镇 is below 1亿元).
-    assert "签约亿元以上项目3个" in text
-    assert "4.7亿元" in text
+    # Signed 亿元以上 in the month: 2亿 + 1.5亿 (川店镇) + 1.2亿 (马山镇) = 3 projects, 4.7亿元 (马山镇's
+    # 5000万 is below 1亿元); 2 leads; nothing the year before (a blank deployment). Funds in place
+    # to date: 3000万 + 1000万 = 0.4亿元.
+    assert (
+        f"{month}月当月，全区签约亿元以上项目3个，上年同期为0；亿元以上项目签约额4.7亿元，上年同期为0；"
+        "新开工项目0个，上年同期为0；招商信息2条，上年同期为0。"
+    ) in text, text
+    ytd = f"{month}月" if month == 1 else f"1至{month}月"
+    assert "亿元以上项目签约额4.7亿元，上年同期为0；新开工项目0个，上年同期为0；实际到位资金0.4亿元" in text
+    assert f"{ytd}，排名依次为：川店镇、马山镇、八岭山镇。" in text
+    assert f"{month}月无任何上报记录（招商信息、招商活动、签约项目均为0）的单位1个：八岭山镇。" in text
