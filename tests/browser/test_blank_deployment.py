@@ -90,6 +90,7 @@ def test_blank_deployment_through_the_pages(live_server, page, shot, tmp_path):
         page.wait_for_load_state("networkidle")
         assert page.locator("main").count() == 1
         assert "首次登录或密码已使用超过90天,请先修改密码。" in page.locator("main").inner_text()
+        shot(f"blank-password-change-{username}")
         page.fill("#id_old_password", PASSWORDS[username])
         page.fill("#id_new_password1", NEW_PASSWORD)
         page.fill("#id_new_password2", NEW_PASSWORD)
