@@ -118,6 +118,26 @@ def test_password_change_forced_at_first_login(units):
     assert client.get("/projects/").status_code == 200
 
 
+def test_htmx_fragments_are_not_redirected_into_the_page(units):
+    """The bell's badge (htmx, on every page) asked while the password change is due: redirected, htmx
+    would swap the whole password page into the navbar. It gets nothing on the password page itself,
+    and elsewhere tells the browser to go to the password page."""
+    user_create(username="newcomer", role=Role.REPORTER, password=GOOD, unit=units.chuandian)
+    client = Client()
+    login(client, "newcomer", GOOD)
+    on_password_page = client.get(
+        "/notifications/badge/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/accounts/password/?next=/"},
+    )
+    assert on_password_page.status_code == 204 and "HX-Redirect" not in on_password_page
+    elsewhere = client.get(
+        "/notifications/badge/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/projects/"},
+    )
+    assert elsewhere.status_code == 204
+    assert elsewhere["HX-Redirect"] == "/accounts/password/?next=/projects/"
+
+
 def test_password_change_forced_after_90_days(reporter):
     AccountSecurity.objects.filter(user=reporter).update(
         password_changed_at=timezone.now() - datetime.timedelta(days=91)

@@ -1,5 +1,8 @@
 """Sends a signed-in user to the password change or second-factor page while either is due."""
 
+from urllib.parse import urlsplit
+
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -7,6 +10,21 @@ from zhaoshang.security import services
 from zhaoshang.security.views import OTP_SESSION_KEY
 
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+
+def _send_to(request, name: str):
+    """A redirect to the page ``name``, coming back to the page afterwards. An htmx request (the bell's
+    badge, a job's progress …) is a fragment of the page the browser shows: redirected, htmx would swap
+    the whole password page into it. It is told to load that page instead (``HX-Redirect``), or nothing
+    (204) when the browser is on that page already."""
+    target = reverse(name)
+    if not request.headers.get("HX-Request"):
+        return redirect(f"{target}?next={request.path}")
+    current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+    response = HttpResponse(status=204)
+    if current != target:
+        response["HX-Redirect"] = f"{target}?next={current or '/'}"
+    return response
 
 
 class AccountPolicyMiddleware:
@@ -22,7 +40,7 @@ class AccountPolicyMiddleware:
             and not request.path.startswith(EXEMPT_PREFIXES)
         ):
             if services.password_change_due(user):
-                return redirect(f"{reverse('password_change')}?next={request.path}")
+                return _send_to(request, "password_change")
             if services.second_factor_required(user) and not request.session.get(OTP_SESSION_KEY):
-                return redirect(f"{reverse('second_factor')}?next={request.path}")
+                return _send_to(request, "second_factor")
         return self.get_response(request)
