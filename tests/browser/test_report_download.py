@@ -62,7 +62,13 @@ def test_bureau_generates_and_downloads_the_leaderboard(live_server, page, login
     book = openpyxl.load_workbook(path)
     sheet = book["1至7月任务单位签约龙虎榜"]
     rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert rows[0] == ["名次", "单位", "签约项目（个）", "其中亿元以上（个）", "签约额（亿元）"]
+    assert rows[0] == [
+        "名次",
+        "单位",
+        "签约项目（个）",
+        "其中亿元以上（个）",
+        "全部签约项目签约额（亿元）",
+    ]  # names what it sums (issue 13)
     # 马山镇 30 + 0.8 = 30.8亿 (one of its two at 1亿元以上); 川店镇 15 + 2 = 17亿 (both).
     assert rows[1:] == [[1, "马山镇", 2, 1, pytest.approx(30.8)], [2, "川店镇", 2, 2, 17]]
 
