@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from test_exchange_support import run_import, write_xlsx
-from zhaoshang.assessment.models import Scheme, SchemeItem
+from zhaoshang.assessment.models import SCHEME_ITEM_FIELDS, Scheme, SchemeItem
 from zhaoshang.audit.models import AuditEntry
 from zhaoshang.organisation.choices import Role, UnitKind
 from zhaoshang.organisation.models import Deployment, Division, Region, Unit, User
@@ -276,18 +276,7 @@ def _formset_data(scheme, version, **changes) -> dict:
         "items-MAX_NUM_FORMS": 1000,
     }
     for i, item in enumerate(items):
-        for field in (
-            "order",
-            "kind",
-            "indicator",
-            "label",
-            "rule",
-            "weight",
-            "cap",
-            "step",
-            "points_per_item",
-            "veto",
-        ):
+        for field in SCHEME_ITEM_FIELDS:
             value = getattr(item, field)
             data[f"items-{i}-{field}"] = "" if value is None else value
         data[f"items-{i}-id"] = item.pk
