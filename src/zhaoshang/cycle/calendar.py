@@ -22,6 +22,8 @@ import chinese_calendar
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from zhaoshang.metrics.periods import next_month
+
 # How far to look for working days: the longest run of days off on the official calendar is 8
 # (春节, 国庆), so this is far more than any real calendar needs; it only stops a broken one.
 _SEARCH_DAYS = 120
@@ -49,10 +51,6 @@ def deadline_workday() -> int:
 
 def month_end(month: datetime.date) -> datetime.date:
     return next_month(month) - datetime.timedelta(days=1)
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 class Calendar:

@@ -20,6 +20,7 @@ from zhaoshang.cycle.choices import MonthState
 from zhaoshang.cycle.models import MonthlyReport, Reminder
 from zhaoshang.metrics.closing import closed_through
 from zhaoshang.metrics.models import ClosedMonth
+from zhaoshang.metrics.periods import next_month
 from zhaoshang.organisation.choices import UnitKind
 from zhaoshang.organisation.models import Unit
 
@@ -41,7 +42,7 @@ def previous_month(month: datetime.date) -> datetime.date:
 
 
 def month_is_over(month: datetime.date, today: datetime.date) -> bool:
-    return (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1) <= today
+    return next_month(month) <= today
 
 
 def deadline_end(deadline: datetime.date) -> datetime.datetime:

@@ -34,9 +34,8 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.audit.models import AuditAction
 from zhaoshang.audit.services import audit_record
-from zhaoshang.metrics.models import ClosedFigure, ClosedMonth, MonthlyFigure
-
-KEY_COLUMNS = "level, basis, indicator, month, unit_id, region_id, partner, dim"
+from zhaoshang.metrics.models import ClosedFigure, ClosedMonth
+from zhaoshang.metrics.periods import next_month
 
 
 def closed_through() -> datetime.date | None:
@@ -47,10 +46,6 @@ def closed_through() -> datetime.date | None:
 def is_closed(month: datetime.date) -> bool:
     last = closed_through()
     return last is not None and month.replace(day=1) <= last
-
-
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def _label(month: datetime.date) -> str:
@@ -69,7 +64,7 @@ def month_close(*, user, month: datetime.date, today: datetime.date | None = Non
     today = today or timezone.localdate()
     if not rollup.enabled():
         raise ValidationError(_("月度汇总已关闭（ZHAOSHANG_ROLLUP=0），不能关账。"))
-    if _next_month(month) > today:
+    if next_month(month) > today:
         raise ValidationError(_("{m}尚未结束，不能关账。").format(m=_label(month)))
     with transaction.atomic():
         rollup.settle()
@@ -77,24 +72,19 @@ def month_close(*, user, month: datetime.date, today: datetime.date | None = Non
         if last is not None and month <= last:
             raise ValidationError(_("{m}已关账。").format(m=_label(month)))
         if last is not None:
-            first = _next_month(last)
+            first = next_month(last)
         else:
             months = rollup.data_months()
             first = min(months[0], month) if months else month
-        closing = []
-        m = first
-        while m <= month:
-            closing.append(m)
-            m = _next_month(m)
+        closing = rollup._months(first, month)
         now = timezone.now()
         ClosedMonth.objects.bulk_create(
             [ClosedMonth(month=m, closed_at=now, closed_by=user) for m in closing]
         )
         with connection.cursor() as c:
             c.execute(
-                f"INSERT INTO {ClosedFigure._meta.db_table} (layer, {KEY_COLUMNS}, origin, value, records, "
-                f"created_at) SELECT 'base', {KEY_COLUMNS}, NULL, value, records, %s "
-                f"FROM {MonthlyFigure._meta.db_table} WHERE level <> 'meta' AND month >= %s AND month <= %s",
+                f"INSERT INTO {rollup.LEDGER} (layer, {rollup.KEY}, origin, value, records, created_at) "
+                f"SELECT 'base', {rollup.KEY}, NULL, value, records, %s FROM {rollup.TABLE} WHERE level <> 'meta' AND month >= %s AND month <= %s",
                 [now, first, month],
             )
         # The reports sent for the month, kept as the frozen figures give them (local import: the

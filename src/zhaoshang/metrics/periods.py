@@ -16,6 +16,11 @@ from zhaoshang.metrics.numbers import round_half_up
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
+def next_month(day: datetime.date) -> datetime.date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
 def month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 

@@ -34,11 +34,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, Max, Min, Sum, Value, When
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.metrics.closing import closed_through
 from zhaoshang.metrics.indicators import DEFINITIONS, REGISTRY
 from zhaoshang.metrics.models import ClosedFigure, ClosedMonth, MonthlyFigure, RollupMark
-from zhaoshang.metrics.periods import Period, month_end
+from zhaoshang.metrics.periods import Period, month_end, next_month
 
 BASES = ("recognised", "reported")
 # What the cockpit, the default assessment schemes and the bulletins read.
@@ -107,7 +109,7 @@ def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     out, m = [], first.replace(day=1)
     while m <= last:
         out.append(m)
-        m = (m + datetime.timedelta(days=32)).replace(day=1)
+        m = next_month(m)
     return out
 
 
@@ -423,7 +425,7 @@ def settle() -> datetime.date | None:
         if not marks:  # another reader settled them while this one waited
             return last
         RollupMark.objects.filter(pk__in=[m[0] for m in marks]).delete()
-        last = ClosedMonth.objects.order_by("-month").values_list("month", flat=True).first()
+        last = closed_through()  # again, under the marks' lock
         made = max((m[7] for m in marks if m[7] is not None), default=None)
         kinds = {m[1] for m in marks}
         if "all" in kinds:
@@ -523,10 +525,8 @@ def post_adjustments(*, months, last, made=None, unit_ids=None, areas=None) -> i
     """Post the closed ``months``' differences into the open month the change was made in (the
     marks' time; never a closed month): SPEC §4, a correction counts from the month it is
     recognised in. Returns the rows posted."""
-    from django.utils import timezone
-
     made = timezone.localdate(made) if made is not None else timezone.localdate()
-    posted = max(made.replace(day=1), (last + datetime.timedelta(days=32)).replace(day=1))
+    posted = max(made.replace(day=1), next_month(last))
     now = timezone.now()
     rows = [
         ClosedFigure(
@@ -621,13 +621,13 @@ def _sources(last: datetime.date | None, period: Period) -> list[tuple[str, str,
     return [live, (LEDGER, "", [])]
 
 
-def _summed(sql: str, sources, params_before: list, params_after: list) -> list[tuple]:
-    """Run ``sql`` (with ``{table}`` and ``{extra}`` to fill) over each source; rows of every source
-    summed by key (the last column is the sum)."""
+def _summed(sql: str, sources, params: list) -> list[tuple]:
+    """Run ``sql`` (with ``{table}`` and ``{extra}`` to fill, ``{extra}`` after every other
+    placeholder) over each source; rows of every source summed by key (the last column is the sum)."""
     totals: dict[tuple, Decimal] = {}
     with connection.cursor() as c:
         for table, extra, extra_params in sources:
-            c.execute(sql.format(table=table, extra=extra), [*params_before, *extra_params, *params_after])
+            c.execute(sql.format(table=table, extra=extra), [*params, *extra_params])
             for *key, v in c.fetchall():
                 totals[tuple(key)] = totals.get(tuple(key), ZERO) + _as_decimal(v)
     return [(*k, v) for k, v in totals.items()]
@@ -664,7 +664,7 @@ def read(
         f"AND t.indicator IN ({marks}) AND t.basis = %s AND t.month >= %s AND t.month <= %s{{extra}} "
         f"GROUP BY t.indicator{key}"
     )
-    rows = _summed(sql, _sources(last, period), [*params, *codes, basis, period.start, period.end], [])
+    rows = _summed(sql, _sources(last, period), [*params, *codes, basis, period.start, period.end])
     out = {}
     for row in rows:
         if wanted is not None and row[1] not in wanted:
@@ -687,8 +687,7 @@ def read_breakdown(*, name: str, period: Period, basis: str, region=None) -> dic
         "WHERE t.level = 'area' AND t.indicator = %s AND t.basis = %s AND t.month >= %s "
         f"AND t.month <= %s {where}{{extra}} GROUP BY t.dim"
     )
-    # The extra month condition comes after the region's: parameters in that order.
-    rows = _summed(sql, _sources(last, period), params, [])
+    rows = _summed(sql, _sources(last, period), params)
     return {dim: v for dim, v in rows if v}
 
 
