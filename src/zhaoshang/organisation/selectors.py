@@ -64,8 +64,9 @@ def has_accounts() -> bool:
 def division_options() -> list[tuple[str, str]]:
     """(code, full name) of every catalogue division, for the first-run page's search list:
     "421003", "湖北省荆州市荆州区"."""
-    names = dict(Division.objects.values_list("code", "name"))
-    parents = dict(Division.objects.values_list("code", "parent_code"))
+    rows = list(Division.objects.values_list("code", "name", "parent_code"))
+    names = {code: name for code, name, _parent in rows}
+    parents = {code: parent for code, _name, parent in rows}
     options = []
     for code in sorted(names):
         chain, current = [], code
