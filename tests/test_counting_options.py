@@ -1,0 +1,97 @@
+"""Issue 13, "counting options bureaus' own rules use": each option on a small hand-built data set,
+the expected figures counted by hand in the comment beside them.
+
+The towns group of ``conftest``: 川店镇, 马山镇 (荆州区) and 岑河镇 (沙市区); schemes of the towns group
+belong to 荆州市 so all three are ranked. July's 序时进度 is 7/12.
+"""
+
+import datetime
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from test_assessment import by_name, make_scheme, per_item, signed
+from test_setup import _formset_data, setup
+from zhaoshang.assessment import scoring
+from zhaoshang.assessment.choices import ScoringRule
+from zhaoshang.assessment.models import Scheme, SchemeItem
+from zhaoshang.assessment.selectors import explain
+from zhaoshang.assessment.services import assessment_run
+from zhaoshang.organisation.models import User
+from zhaoshang.security.models import AccountSecurity
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def towns(units):
+    return units.chuandian.assessment_group
+
+
+def efficacy(code, weight, **kw):
+    return {"indicator": code, "rule": ScoringRule.EFFICACY, "weight": Decimal(weight), **kw}
+
+
+# --- 1. 功效系数法 ---------------------------------------------------------------------------------
+
+
+def test_efficacy_points_by_hand():
+    # 60% × 30 + 40% × 30 × (5 − 1) ÷ (9 − 1) = 18 + 12 × 1/2 = 24.
+    assert scoring.efficacy_points(Fraction(30), Fraction(5), Fraction(1), Fraction(9)) == 24
+    # The lowest gets the 60% base, the highest the full weight.
+    assert scoring.efficacy_points(Fraction(30), Fraction(1), Fraction(1), Fraction(9)) == 18
+    assert scoring.efficacy_points(Fraction(30), Fraction(9), Fraction(1), Fraction(9)) == 30
+    # All equal at 4: everyone at the best value → full weight; all at 0 → the 60% base.
+    assert scoring.efficacy_points(Fraction(30), Fraction(4), Fraction(4), Fraction(4)) == 30
+    assert scoring.efficacy_points(Fraction(30), Fraction(0), Fraction(0), Fraction(0)) == 18
+
+
+def test_efficacy_scheme_scores_against_the_units_assessed(units, towns, region_tree):
+    cd, ms, ch = units.chuandian, units.mashan, units.cenhe
+    for on in (D(2022, 2, 1), D(2022, 3, 1), D(2022, 4, 1)):
+        signed(cd, 10000, on)  # 川店镇: 3 亿元以上 projects
+    signed(ms, 20000, D(2022, 5, 1))  # 马山镇: 1
+    signed(ch, 9999, D(2022, 5, 1))  # 岑河镇: 0 (just under 1亿)
+    scheme = make_scheme(
+        group=towns,
+        region=region_tree.city,
+        items=[efficacy("signed_projects_100m", 20), efficacy("leads", 10)],
+    )
+    lines = by_name(assessment_run(user=None, scheme=scheme, period="2022-07"))
+    # Item 1, low 0, high 3. 川店镇: 20. 马山镇: 12 + 8 × 1/3 = 14.666… → 14.67. 岑河镇: 12.
+    # Item 2 (no leads anywhere, all 0): 60% × 10 = 6 each.
+    assert lines["川店镇"].score == Decimal("26.00")
+    assert lines["马山镇"].score == Decimal("20.67")
+    assert lines["岑河镇"].score == Decimal("18.00")
+    assert [lines[n].rank for n in ("川店镇", "马山镇", "岑河镇")] == [1, 2, 3]
+    entry = lines["马山镇"].explanation[0]
+    assert (entry["low"], entry["high"], entry["points"]) == ("0", "3", "14.67")
+    run = lines["马山镇"].run
+    formula = explain(lines["马山镇"], run).entries[0].formula
+    assert formula == "60% × 20 + 40% × 20 × (1 − 0) ÷ (3 − 0) = 14.67"
+    assert explain(lines["马山镇"], run).entries[1].formula == "各单位均为0:60% × 10 = 6"
+
+
+def test_efficacy_needs_a_weight(units, towns, region_tree):
+    scheme = make_scheme(group=towns, region=region_tree.city, items=[per_item("leads", 1)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SchemeItem.objects.create(scheme=scheme, indicator="leads", rule=ScoringRule.EFFICACY)
+
+
+def test_schemes_page_switches_an_item_to_efficacy(client_as):
+    setup("--region", "421003", "--bureau", "荆州区招商局", "--year", "2025")
+    bureau = User.objects.get(username="bureau")
+    AccountSecurity.objects.filter(user=bureau).update(must_change_password=False)
+    client = client_as(bureau)
+    scheme = Scheme.objects.get(year=2025, assessment_group__name="任务单位")
+    response = client.post(
+        f"/assessments/schemes/{scheme.pk}/",
+        _formset_data(scheme, scheme.version, leads={"rule": "efficacy", "cap": ""}),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = scheme.items.get(indicator="leads")
+    assert (item.rule, item.weight, item.cap) == ("efficacy", Decimal(10), None)
+    assert "功效系数法" in client.get("/assessments/schemes/?year=2025").content.decode()
