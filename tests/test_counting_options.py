@@ -11,16 +11,18 @@ from fractions import Fraction
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from test_assessment import by_name, make_scheme, per_item, signed
 from test_setup import _formset_data, setup
 from zhaoshang.assessment import scoring
-from zhaoshang.assessment.choices import ScoringRule
-from zhaoshang.assessment.models import Scheme, SchemeItem
+from zhaoshang.assessment.choices import FindingKind, ItemKind, ScoringRule
+from zhaoshang.assessment.models import Finding, Scheme, SchemeItem
 from zhaoshang.assessment.selectors import explain
 from zhaoshang.assessment.services import assessment_run
 from zhaoshang.organisation.models import User
 from zhaoshang.security.models import AccountSecurity
+from zhaoshang.supervision.models import SupervisionTicket
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -95,3 +97,57 @@ def test_schemes_page_switches_an_item_to_efficacy(client_as):
     item = scheme.items.get(indicator="leads")
     assert (item.rule, item.weight, item.cap) == ("efficacy", Decimal(10), None)
     assert "功效系数法" in client.get("/assessments/schemes/?year=2025").content.decode()
+
+
+# --- 2. deductions per count ------------------------------------------------------------------------
+
+
+def _ticket(unit, deadline, closed=None):
+    return SupervisionTicket.objects.create(
+        title="督办事项",
+        owner_unit=unit,
+        deadline=deadline,
+        status="closed" if closed else "open",
+        closed_at=closed and timezone.make_aware(datetime.datetime.combine(closed, datetime.time(10))),
+    )
+
+
+def test_deductions_per_count_from_the_records(units, towns, region_tree):
+    cd, ms = units.chuandian, units.mashan
+    # 川店镇: three projects signed in January, agreed to start by May, never commenced: 超时限未开工.
+    for month in (3, 4, 5):
+        signed(cd, 5000, D(2022, 1, 5), agreed_start_on=D(2022, month, 1))
+    # 马山镇: two falsified projects found by the bureau; tickets due in June — one still open, one
+    # closed a day late (both overdue), one closed on its deadline (not overdue); one due in August
+    # (outside 1–7月).
+    for day in (3, 4):
+        Finding.objects.create(
+            unit=ms, kind=FindingKind.FALSIFIED, found_on=D(2022, 5, day), description="虚报"
+        )
+    _ticket(ms, D(2022, 6, 1))
+    _ticket(ms, D(2022, 6, 1), closed=D(2022, 6, 2))
+    _ticket(ms, D(2022, 6, 1), closed=D(2022, 6, 1))
+    _ticket(ms, D(2022, 8, 1))
+    deduction = ItemKind.DEDUCTION
+    scheme = make_scheme(
+        group=towns,
+        region=region_tree.city,
+        items=[
+            per_item("signed_projects", 10, kind=ItemKind.BASIC),
+            per_item("overdue_start_projects", "0.1", kind=deduction, label="超时限未开工"),
+            per_item("falsified_projects", "0.2", kind=deduction, label="弄虚作假"),
+            per_item("overdue_tickets", "0.5", kind=deduction),
+        ],
+    )
+    run = assessment_run(user=None, scheme=scheme, period="2022-07")
+    lines = by_name(run)
+    # 川店镇: 3 signed × 10 = 30, 3 overdue starts × 0.1 = 0.3 → 29.70.
+    # 马山镇: nothing signed; 2 falsified × 0.2 = 0.4, 2 overdue tickets × 0.5 = 1.0 → −1.40.
+    assert lines["川店镇"].score == Decimal("29.70")
+    assert lines["马山镇"].score == Decimal("-1.40")
+    assert lines["岑河镇"].score == Decimal("0.00")
+    counts = {e["name"]: (e["value"], e["points"]) for e in lines["马山镇"].explanation}
+    assert counts["弄虚作假"] == ("2", "-0.4")
+    assert counts["督办事项逾期未办结"] == ("2", "-1")
+    formulas = [e.formula for e in explain(lines["川店镇"], run).entries]
+    assert formulas[1] == "扣分 0.1 × 3个 = -0.3"

@@ -71,7 +71,7 @@ class Indicator:
     refine: Callable[[models.QuerySet], models.QuerySet] = lambda qs: qs
     partner_path: str | None = None  # joint activities count once for each unit taking part
     basis_aware: bool = True
-    alive_path: str = "is_deleted"
+    alive_path: str | None = "is_deleted"
     overlaps: bool = False  # period test on [started_on, ended_on] overlap (days away)
     money: bool = False  # 万元 amounts, written in 亿元
     inclusive_days: bool = False  # value is a summed duration; +1 day per record (both ends count)
@@ -79,7 +79,9 @@ class Indicator:
 
     def queryset(self, period: Period, basis: str) -> models.QuerySet:
         model = apps.get_model(self.model)
-        qs = model._default_manager.filter(**{self.alive_path: False})
+        qs = model._default_manager.all()
+        if self.alive_path:  # records without soft deletion (督办单) have none
+            qs = qs.filter(**{self.alive_path: False})
         if self.model in DUPLICATE_HOLD_PATHS:
             # A record held in the possible-duplicate pool counts on neither basis until resolved.
             qs = qs.filter(**{DUPLICATE_HOLD_PATHS[self.model]: False})
