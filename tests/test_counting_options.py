@@ -10,6 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,6 +21,12 @@ from zhaoshang.assessment.choices import FindingKind, ItemKind, ScoringRule
 from zhaoshang.assessment.models import Finding, Scheme, SchemeItem
 from zhaoshang.assessment.selectors import explain
 from zhaoshang.assessment.services import assessment_run
+from zhaoshang.audit.models import AuditEntry
+from zhaoshang.metrics import periods, rollup
+from zhaoshang.metrics.engine import measure, measure_breakdown
+from zhaoshang.metrics.models import CountingRules
+from zhaoshang.metrics.services import counting_rules_save
+from zhaoshang.organisation.choices import Role
 from zhaoshang.organisation.models import User
 from zhaoshang.security.models import AccountSecurity
 from zhaoshang.supervision.models import SupervisionTicket
@@ -151,3 +158,120 @@ def test_deductions_per_count_from_the_records(units, towns, region_tree):
     assert counts["督办事项逾期未办结"] == ("2", "-1")
     formulas = [e.formula for e in explain(lines["川店镇"], run).entries]
     assert formulas[1] == "扣分 0.1 × 3个 = -0.3"
+
+
+# --- 3. bands and thresholds ------------------------------------------------------------------------
+
+
+def _rules(year, **fields):
+    return counting_rules_save(user=None, rules=CountingRules(year=year, **fields))
+
+
+@pytest.fixture
+def sized(units):
+    cd = units.chuandian
+    made = {
+        "A": signed(cd, 12000, D(2022, 2, 1)),
+        "B": signed(cd, 8000, D(2022, 3, 1), foreign_usd_wan=Decimal(1200)),
+        "C": signed(cd, 8000, D(2022, 4, 1), foreign_usd_wan=Decimal("999.9999")),
+        "D": signed(cd, 40000, D(2022, 5, 1)),
+        "E": signed(cd, 150000, D(2022, 6, 1)),
+        "F": signed(cd, 8000, D(2021, 5, 1), foreign_usd_wan=Decimal(1200)),
+        "G": signed(cd, 10000, D(2021, 6, 1)),
+        "H": signed(cd, 6000, D(2023, 3, 1)),
+    }
+    return made
+
+
+JAN_JUL_2022 = periods.year_to_date(2022, 7)
+YEAR_2021 = periods.year_to_date(2021, 12)
+YEAR_2023 = periods.year_to_date(2023, 12)
+PART_2022 = periods.Period(D(2022, 1, 15), D(2022, 7, 31), "1月15日至7月31日")  # counts the records
+
+
+def test_thresholds_and_bands_by_year_enter_the_summary(sized):
+    # Before any option (SPEC §3): 2022 has A, D, E ≥ 1亿 → 3, 12000 + 40000 + 150000 = 202000万.
+    assert measure("signed_projects_100m", period=JAN_JUL_2022) == 3
+    assert measure("signed_amount_100m_wan", period=JAN_JUL_2022) == Decimal(202000)
+    before = rollup.signature()
+
+    # 2022: 外资1000万美元以上 counts as 亿元以上 too; bands 1–3、3–10、10亿元以上. 2023: 5000万元 threshold.
+    _rules(2022, foreign_threshold_usd_wan=Decimal(1000), band_edges="1,3,10")
+    _rules(2023, threshold_wan=Decimal(5000))
+    assert rollup.signature() != before
+    for period in (JAN_JUL_2022, PART_2022):  # the summary and the records agree
+        # A, B (1200万美元), D, E; not C (999.9999万美元): 4, 12000 + 8000 + 40000 + 150000 = 210000万.
+        assert measure("signed_projects_100m", period=period) == 4
+        assert measure("signed_amount_100m_wan", period=period) == Decimal(210000)
+    # 2021 has no options: F (8000万, 1200万美元) is not 亿元以上, G (1亿 exactly) is → 1.
+    assert measure("signed_projects_100m", period=YEAR_2021) == 1
+    # 2023: H (6000万) reaches the 5000万元 threshold → 1.
+    assert measure("signed_projects_100m", period=YEAR_2023) == 1
+    # A period across the years judges each project by its own year: G + A, B, D, E + H = 6.
+    across = periods.Period(D(2021, 1, 1), D(2023, 12, 31), "2021至2023年")
+    assert measure("signed_projects_100m", period=across) == 6
+
+    # 规模分档 of 2022 by its own bands: A 1–3亿, D 3–10亿, E 10亿元以上, B and C below 1亿.
+    assert measure_breakdown("band", period=JAN_JUL_2022) == {
+        "1–3亿元": 1,
+        "3–10亿元": 1,
+        "10亿元以上": 1,
+        "1亿元以下": 2,
+    }
+    # 2021 by SPEC's bands: G 1–5亿, F below.
+    assert measure_breakdown("band", period=YEAR_2021) == {"1–5亿元": 1, "1亿元以下": 1}
+    assert rollup.verify() == []
+
+
+def test_saving_options_is_audited_and_checked(units):
+    rules = _rules(2022, band_edges="1，5, 20")
+    assert rules.band_edges == "1,5,20"  # full-width commas and spaces tidied
+    entry = AuditEntry.objects.get(model="metrics.countingrules", action="create")
+    assert entry.after["band_edges"] == "1,5,20"
+    with pytest.raises(ValidationError):
+        _rules(2023, band_edges="5,1")
+    with pytest.raises(ValidationError):
+        _rules(2024, threshold_wan=Decimal(0))
+
+
+def test_bureau_sets_options_on_the_page_and_the_definitions_page_lists_them(
+    client_as, make_user, units, region_tree
+):
+    # The home region is 荆州市 (the smallest region holding every unit): its bureau sets the
+    # options; a county bureau (荆州区) may not change how the whole city counts.
+    county_bureau = make_user(Role.BUREAU, region=region_tree.jingzhou)
+    assert client_as(county_bureau).get("/metrics/options/").status_code == 403
+    bureau = make_user(Role.BUREAU, region=region_tree.city)
+    client = client_as(bureau)
+    page = client.get("/metrics/?year=2022").content.decode()
+    assert "亿元以上门槛" in page and "10000万元" in page and "不启用" in page
+    response = client.post(
+        "/metrics/options/?year=2022",
+        {
+            "threshold_wan": "10000",
+            "foreign_threshold_usd_wan": "1000",
+            "band_edges": "1,5,10,20",
+            "date_basis": "event",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    rules = CountingRules.objects.get(year=2022)
+    assert rules.foreign_threshold_usd_wan == Decimal(1000)
+    page = client.get("/metrics/?year=2022").content.decode()
+    assert "亿元以上或外资1000万美元以上" in page
+    assert "1–5亿元、5–10亿元、10–20亿元、20亿元以上" in page
+    # A stale second save is refused; a unit user may not set options.
+    stale = client.post(
+        "/metrics/options/?year=2022",
+        {
+            "threshold_wan": "5000",
+            "band_edges": "1",
+            "date_basis": "event",
+            "version": rules.version - 1 or 0,
+        },
+        follow=True,
+    )
+    assert "已被他人修改" in stale.content.decode()
+    assert CountingRules.objects.get(year=2022).threshold_wan == Decimal(10000)
+    reporter = make_user(Role.REPORTER, unit=units.chuandian)
+    assert client_as(reporter).get("/metrics/options/").status_code == 403

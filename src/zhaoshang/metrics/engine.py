@@ -14,7 +14,7 @@ from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncMonth
 
 from zhaoshang.metrics import rollup
-from zhaoshang.metrics.indicators import REGISTRY, Basis, Indicator
+from zhaoshang.metrics.indicators import REGISTRY, Basis, Indicator, effective
 from zhaoshang.metrics.periods import Period, gap_points
 
 ZERO = Decimal(0)
@@ -40,7 +40,7 @@ def measure(
 ) -> Decimal:
     """The value of indicator ``code`` in ``period`` for one unit, a set of units, a region's subtree,
     or everything. A joint activity counts once for the region (and once per unit taking part)."""
-    indicator = REGISTRY[code]
+    indicator = effective(code, period)
     if unit is not None:
         units = [unit]
     if units is not None and indicator.unit_path is None:
@@ -59,7 +59,7 @@ def measure_by_unit(
     code: str, *, period: Period, basis: str = Basis.RECOGNISED, unit_ids: list[int] | None = None
 ) -> dict[int, Decimal]:
     """The value for each unit, in one query (two where partner units share in joint activities)."""
-    indicator = REGISTRY[code]
+    indicator = effective(code, period)
     if indicator.unit_path is None:
         return {}
     if rollup.covers(code, period):
@@ -201,7 +201,7 @@ def measure_grouped(
 ) -> dict:
     """The value per group (a field path such as ``"industry__name"`` or an expression such as
     ``TruncMonth("signed_on")``), in one query: the breakdowns and monthly trends of the dashboard."""
-    indicator = REGISTRY[code]
+    indicator = effective(code, period)
     if group_by == f"{indicator.region_path}__path" and units is None and rollup.covers(code, period):
         found = rollup.read(codes=[code], period=period, basis=basis, region=region, by="region_path")
         return {path: value for (_code, path), value in found.items()}
@@ -247,7 +247,7 @@ def measure_by_month(
             code,
             period=period,
             basis=basis,
-            group_by=TruncMonth(REGISTRY[code].date_field),
+            group_by=TruncMonth(effective(code, period).date_field),
             region=region,
             units=units,
         )

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.choices import ReviewStatus
+from zhaoshang.metrics import options
 from zhaoshang.metrics.periods import Period
 from zhaoshang.projects.choices import EXPANSION_KINDS, Stage
 
@@ -104,6 +105,24 @@ def register(indicator: Indicator) -> Indicator:
     return indicator
 
 
+# 日期口径 (issue 13): a deployment may count signings and commencements by the date the bureau
+# recognised them (``recognised_at``) rather than by their own date. Each project indicator dated by
+# an event has a twin dated by recognition (``RECOGNITION_TWINS``, built at the end of this module,
+# kept out of the registry so that no list offers them); the twins are not summed monthly, so a
+# period whose year counts by recognition reads the records.
+RECOGNITION_DATE = "recognised_at__date"
+RECOGNITION_TWINS: dict[str, Indicator] = {}
+
+
+def effective(code: str, period: Period) -> Indicator:
+    """The indicator that counts ``code`` in ``period``: its recognition-dated twin where the options
+    of the period's last year count by recognition date, else itself."""
+    twin = RECOGNITION_TWINS.get(code)
+    if twin is not None and options.recognition_dated(period.end.year):
+        return twin
+    return REGISTRY[code]
+
+
 def by_name(name: str) -> Indicator | None:
     """Look an indicator up by its Chinese name or an alias (the targets template uses names)."""
     name = name.strip()
@@ -134,6 +153,11 @@ def _signed_band(low: int | None, high: int | None):
         return qs
 
     return refine
+
+
+def _signed_100m(qs):
+    # 亿元以上 by the options of the signing's year (default ≥ 10 000万元; or 外资 ≥ a USD threshold).
+    return _signed(qs).filter(options.hundred_million("signed_on"))
 
 
 def _sum_counted(period, basis):
@@ -177,7 +201,7 @@ register(
         _("签约亿元以上项目"),
         _("个"),
         date_field="signed_on",
-        refine=_signed_band(10000, None),
+        refine=_signed_100m,
         aliases=("亿元以上项目",),
         definition=_("签约项目中计入投资额≥1亿元(含1亿元)的项目个数。") + SIGNED_RULE,
         **PROJECT,
@@ -189,7 +213,7 @@ register(
         _("签约亿元以上项目签约额(万元)"),
         _("万元"),
         date_field="signed_on",
-        refine=_signed_band(10000, None),
+        refine=_signed_100m,
         value=_sum_counted,
         money=True,
         definition=_("只合计亿元以上项目的投资额(“签约亿元以上项目66个,签约额345.7亿元”)。"),
@@ -268,7 +292,7 @@ register(
         _("签约亿元以上工业项目"),
         _("个"),
         date_field="signed_on",
-        refine=lambda qs: _signed_band(10000, None)(qs).filter(is_industrial=True),
+        refine=lambda qs: _signed_100m(qs).filter(is_industrial=True),
         definition=_("计入投资额≥1亿元(含1亿元)的工业项目;开工率以此为基数。") + SIGNED_RULE,
         **PROJECT,
     )
@@ -601,3 +625,24 @@ register(
         **VERDICTS,
     )
 )
+
+
+# --- recognition-dated twins (日期口径) -------------------------------------------------------------
+
+
+def _register_recognition_twins() -> None:
+    from dataclasses import replace
+
+    for code, indicator in list(REGISTRY.items()):
+        if indicator.model == "projects.Project" and indicator.date_field in ("signed_on", "commenced_on"):
+            RECOGNITION_TWINS[code] = replace(
+                indicator, date_field=RECOGNITION_DATE, refine=_dated(indicator.refine, indicator.date_field)
+            )
+
+
+def _dated(refine, event_field: str):
+    # Counted by recognition date, a project still needs the event itself (signed, commenced).
+    return lambda qs: refine(qs.filter(**{f"{event_field}__isnull": False}))
+
+
+_register_recognition_twins()

@@ -1,6 +1,9 @@
 """The monthly summary (汇总) the engine reads for whole-month periods, and the marks that say which
 of its cells the records have changed since (``zhaoshang.metrics.rollup`` explains both)."""
 
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -144,3 +147,112 @@ class ClosedFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.layer} {self.indicator} {self.basis} {self.month:%Y-%m}"
+
+
+class DateBasis(models.TextChoices):
+    """Which date puts a signing or a commencement in a period (issue 13, 日期口径)."""
+
+    EVENT = "event", _("按签约、开工日期计入(默认)")
+    RECOGNISED = "recognised", _("按局认定日期计入")
+
+
+DEFAULT_THRESHOLD_WAN = 10000  # 亿元以上 = total investment ≥ 10 000万元 (SPEC §3)
+DEFAULT_BAND_EDGES = "1,5,10,20"  # 亿元: 1–5、5–10、10–20、20亿元以上 (SPEC §3, seed 000)
+
+
+class CountingRules(models.Model):
+    """口径选项: how this deployment counts in one year, where its own 考核办法 differ from SPEC §3.
+
+    One row per year (a deployment is one database); a year without a row counts by SPEC §3, and so
+    does a row left at its defaults. Every option that changes what an indicator counts enters the
+    monthly summary's signature (``rollup.signature``), and saving a row has the summary rebuilt,
+    so that summed and counted figures never disagree. Written by the bureau through
+    ``metrics.services.counting_rules_save`` (audited)."""
+
+    year = models.PositiveIntegerField(_("年度"), unique=True)
+    threshold_wan = models.DecimalField(
+        _("亿元以上门槛(万元)"),
+        max_digits=18,
+        decimal_places=4,
+        default=DEFAULT_THRESHOLD_WAN,
+        help_text=_("“亿元以上项目”的计入投资额下限,含本数;默认10000万元"),
+    )
+    foreign_threshold_usd_wan = models.DecimalField(
+        _("外资项目门槛(万美元)"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("填写后,外资额达到该数(如1000万美元)的项目也计为亿元以上项目;留空不启用"),
+    )
+    band_edges = models.CharField(
+        _("规模分档界限(亿元)"),
+        max_length=60,
+        default=DEFAULT_BAND_EDGES,
+        help_text=_("由小到大,逗号分隔;默认“1,5,10,20”即1–5、5–10、10–20、20亿元以上"),
+    )
+    date_basis = models.CharField(
+        _("日期口径"), max_length=12, choices=DateBasis.choices, default=DateBasis.EVENT
+    )
+    note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如本地考核办法的文号"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("口径选项")
+        verbose_name_plural = _("口径选项")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(threshold_wan__gt=0)
+                & (
+                    models.Q(foreign_threshold_usd_wan__isnull=True)
+                    | models.Q(foreign_threshold_usd_wan__gt=0)
+                ),
+                name="counting_rules_thresholds_positive",
+                violation_error_message=_("门槛必须大于0。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("{year}年口径选项").format(year=self.year)
+
+    def edges_wan(self) -> list[Decimal]:
+        """The band edges in 万元, smallest first (``band_edges`` is in 亿元)."""
+        return [Decimal(part) * 10000 for part in self.band_edges.split(",") if part.strip()]
+
+    def clean(self) -> None:
+        try:
+            edges = [Decimal(p.strip()) for p in self.band_edges.replace("，", ",").split(",") if p.strip()]
+        except InvalidOperation:
+            raise ValidationError({"band_edges": _("分档界限应为以逗号分隔的数字(亿元)。")}) from None
+        if not edges or any(e <= 0 for e in edges) or edges != sorted(set(edges)):
+            raise ValidationError({"band_edges": _("分档界限应由小到大、互不相同且大于0。")})
+        self.band_edges = ",".join(_text(e) for e in edges)
+
+    def counting_key(self) -> str:
+        """What the summary's cells depend on (hashed into its signature)."""
+        return "|".join(
+            [
+                str(self.year),
+                _text(self.threshold_wan),
+                _text(self.foreign_threshold_usd_wan),
+                self.band_edges,
+                self.date_basis,
+            ]
+        )
+
+
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else format(Decimal(value).normalize(), "f")
+
+
+# Counting options are the bureau's to set (SPEC §1: 招商局 sets targets, runs assessments); they
+# belong to the whole deployment, not to a unit or a region.
+def _register_scopes() -> None:
+    from zhaoshang.core.access import BUREAU_ONLY, Scope, register_scope
+
+    register_scope(CountingRules, Scope(unit=None, region=None, writers=BUREAU_ONLY))
+
+
+_register_scopes()

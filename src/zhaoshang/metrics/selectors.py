@@ -77,3 +77,65 @@ def indicator_table(
             )
         rows.append(row)
     return indicators, rows
+
+
+# --- counting options in force (口径选项) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionInForce:
+    """One counting option of a year as the 口径 page lists it: its name, its value, the rule."""
+
+    name: str
+    value: str
+    rule: str
+    is_default: bool
+
+
+def options_in_force(year: int) -> list[OptionInForce]:
+    """The counting options of ``year`` with the rule each implements (SPEC §3 where not set)."""
+    from django.utils.translation import gettext as _
+
+    from zhaoshang.core.formatting import plain, wan_to_yi
+    from zhaoshang.metrics import options
+    from zhaoshang.metrics.models import DEFAULT_BAND_EDGES, DEFAULT_THRESHOLD_WAN, DateBasis
+
+    rules = options.rules_for(year)
+    threshold = _("{v}万元").format(v=plain(rules.threshold_wan))
+    usd = rules.foreign_threshold_usd_wan
+    bands = "、".join(label for _edge, label in reversed(options.band_labels(rules.edges_wan())))
+    return [
+        OptionInForce(
+            _("亿元以上门槛"),
+            threshold,
+            _(
+                "“亿元以上项目”指计入投资额(扩建、增资项目按新增投资)≥{v}亿元的签约项目,含本数;"
+                "签约亿元以上项目个数、签约额和开工率的基数都按此计。"
+            ).format(v=wan_to_yi(rules.threshold_wan)),
+            rules.threshold_wan == DEFAULT_THRESHOLD_WAN,
+        ),
+        OptionInForce(
+            _("外资项目门槛"),
+            _("{v}万美元").format(v=plain(usd)) if usd is not None else _("不启用"),
+            _(
+                "外资额达到{v}万美元的项目,投资额不足门槛也计为亿元以上项目(亿元以上或外资{v}万美元以上)。"
+            ).format(v=plain(usd))
+            if usd is not None
+            else _("只按人民币计入投资额判断是否亿元以上。"),
+            usd is None,
+        ),
+        OptionInForce(
+            _("规模分档"),
+            bands,
+            _("按计入投资额分档,每档含下限、不含上限;各项目按其签约年度的分档计。"),
+            rules.band_edges == DEFAULT_BAND_EDGES,
+        ),
+        OptionInForce(
+            _("日期口径"),
+            str(DateBasis(rules.date_basis).label),
+            _("签约、开工项目按局认定日期计入期间;尚未认定的记录不按日期计入(上报口径同样)。")
+            if rules.date_basis == DateBasis.RECOGNISED
+            else _("签约、开工项目按签约日期、开工日期计入期间(SPEC默认)。"),
+            rules.date_basis == DateBasis.EVENT,
+        ),
+    ]
