@@ -22,12 +22,15 @@ from zhaoshang.assessment.models import Finding, Scheme, SchemeItem
 from zhaoshang.assessment.selectors import explain
 from zhaoshang.assessment.services import assessment_run
 from zhaoshang.audit.models import AuditEntry
+from zhaoshang.core.workflow import record_transition
 from zhaoshang.metrics import periods, rollup
-from zhaoshang.metrics.engine import measure, measure_breakdown
+from zhaoshang.metrics.engine import measure, measure_breakdown, measure_by_unit
 from zhaoshang.metrics.models import CountingRules
+from zhaoshang.metrics.selectors import options_in_force
 from zhaoshang.metrics.services import counting_rules_save
 from zhaoshang.organisation.choices import Role
 from zhaoshang.organisation.models import User
+from zhaoshang.projects.models import Project
 from zhaoshang.security.models import AccountSecurity
 from zhaoshang.supervision.models import SupervisionTicket
 
@@ -275,3 +278,75 @@ def test_bureau_sets_options_on_the_page_and_the_definitions_page_lists_them(
     assert CountingRules.objects.get(year=2022).threshold_wan == Decimal(10000)
     reporter = make_user(Role.REPORTER, unit=units.chuandian)
     assert client_as(reporter).get("/metrics/options/").status_code == 403
+
+
+# --- 4. date basis ------------------------------------------------------------------------------------
+
+
+def _month(year, month):
+    return periods.Period(D(year, month, 1), periods.month_end(year, month), f"{year}年{month}月")
+
+
+def test_signings_and_commencements_by_recognition_date(units):
+    cd = units.chuandian
+    signed(cd, 5000, D(2021, 12, 20), signing_recognised_on=D(2022, 1, 10))  # P1
+    signed(cd, 5000, D(2022, 3, 1), signing_recognised_on=D(2022, 8, 5))  # P2
+    signed(cd, 5000, D(2022, 2, 1), signing_recognised_on=D(2022, 2, 3))  # P3
+    # P4: signed (and recognised) in 2021, commenced 1 April 2022, the commencement recognised 2 May.
+    signed(
+        cd,
+        5000,
+        D(2021, 6, 1),
+        stage="commenced",
+        commenced_on=D(2022, 4, 1),
+        signing_recognised_on=D(2021, 6, 3),
+        commencement_recognised_on=D(2022, 5, 2),
+    )
+    signed(cd, 5000, D(2022, 3, 9), review_status="submitted")  # P5: reported, not recognised yet
+
+    def counts(code, basis="recognised"):
+        return [measure(code, period=_month(2022, m), basis=basis) for m in (1, 2, 3, 4, 5, 8)]
+
+    # By event date (SPEC §3): Jan 0, Feb P3, Mar P2, Apr 0, May 0, Aug 0; reported adds P5 in March.
+    assert counts("signed_projects") == [0, 1, 1, 0, 0, 0]
+    assert counts("signed_projects", "reported") == [0, 1, 2, 0, 0, 0]
+    assert counts("commenced_projects") == [0, 0, 0, 1, 0, 0]
+
+    _rules(2022, date_basis="recognised")
+    # By recognition date: Jan P1, Feb P3, Mar 0, Aug P2; P5 is not recognised, so no date counts it.
+    assert counts("signed_projects") == [1, 1, 0, 0, 0, 1]
+    assert counts("signed_projects", "reported") == [1, 1, 0, 0, 0, 1]
+    assert counts("commenced_projects") == [0, 0, 0, 0, 1, 0]
+    # 2021 keeps its event dates: P1 (20 Dec) and P4 (1 Jun) signed then.
+    assert measure("signed_projects", period=periods.year_to_date(2021, 12)) == 2
+    assert measure_by_unit("signed_projects", period=periods.year_to_date(2022, 8))[cd.pk] == 3
+    # The summary keeps event-dated cells (what it sums); these periods read the records.
+    assert rollup.verify() == []
+    page_rules = {o.name: o.value for o in options_in_force(2022)}
+    assert page_rules["日期口径"] == "按局认定日期计入"
+
+
+def _at(monkeypatch, day):
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def test_recognition_days_are_set_once_by_the_workflow(units, make_user, monkeypatch):
+    bureau = make_user(Role.BUREAU, region=units.chuandian.region.parent)
+    project = signed(units.chuandian, 5000, D(2022, 3, 1), review_status="submitted")
+    _at(monkeypatch, D(2022, 4, 6))
+    record_transition(user=bureau, model=Project, pks=[project.pk], transition="recognise")
+    project.refresh_from_db()
+    assert (project.signing_recognised_on, project.commencement_recognised_on) == (D(2022, 4, 6), None)
+    # Commenced later, submitted again and recognised: the signing keeps its day, the commencement
+    # gets the new one.
+    Project.objects.filter(pk=project.pk).update(
+        stage="commenced", commenced_on=D(2022, 6, 1), review_status="submitted"
+    )
+    _at(monkeypatch, D(2022, 6, 20))
+    record_transition(user=bureau, model=Project, pks=[project.pk], transition="recognise")
+    project.refresh_from_db()
+    assert (project.signing_recognised_on, project.commencement_recognised_on) == (
+        D(2022, 4, 6),
+        D(2022, 6, 20),
+    )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.core.choices import ReviewStatus
 from zhaoshang.metrics import options
 from zhaoshang.metrics.periods import Period
-from zhaoshang.projects.choices import EXPANSION_KINDS, Stage
+from zhaoshang.projects.choices import EVENT_RECOGNITION, EXPANSION_KINDS, Stage
 
 
 class Basis(models.TextChoices):
@@ -105,12 +105,12 @@ def register(indicator: Indicator) -> Indicator:
     return indicator
 
 
-# 日期口径 (issue 13): a deployment may count signings and commencements by the date the bureau
-# recognised them (``recognised_at``) rather than by their own date. Each project indicator dated by
+# 日期口径 (issue 13): a deployment may count signings and commencements by the day the bureau
+# recognised them (``Project.signing_recognised_on`` / ``commencement_recognised_on``: the first
+# recognition of that event, which later corrections do not move) rather than by their own date. Each project indicator dated by
 # an event has a twin dated by recognition (``RECOGNITION_TWINS``, built at the end of this module,
 # kept out of the registry so that no list offers them); the twins are not summed monthly, so a
 # period whose year counts by recognition reads the records.
-RECOGNITION_DATE = "recognised_at__date"
 RECOGNITION_TWINS: dict[str, Indicator] = {}
 
 
@@ -634,9 +634,10 @@ def _register_recognition_twins() -> None:
     from dataclasses import replace
 
     for code, indicator in list(REGISTRY.items()):
-        if indicator.model == "projects.Project" and indicator.date_field in ("signed_on", "commenced_on"):
+        recognised_on = EVENT_RECOGNITION.get(indicator.date_field)
+        if indicator.model == "projects.Project" and recognised_on:
             RECOGNITION_TWINS[code] = replace(
-                indicator, date_field=RECOGNITION_DATE, refine=_dated(indicator.refine, indicator.date_field)
+                indicator, date_field=recognised_on, refine=_dated(indicator.refine, indicator.date_field)
             )
 
 

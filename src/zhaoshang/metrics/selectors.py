@@ -133,7 +133,10 @@ def options_in_force(year: int) -> list[OptionInForce]:
         OptionInForce(
             _("日期口径"),
             str(DateBasis(rules.date_basis).label),
-            _("签约、开工项目按局认定日期计入期间;尚未认定的记录不按日期计入(上报口径同样)。")
+            _(
+                "签约、开工项目按局首次认定该签约、开工的日期计入期间(此后更正再认定不改变该日期);"
+                "尚未认定的不计入(上报口径同样)。期间跨年度时按期间末所在年度的日期口径。"
+            )
             if rules.date_basis == DateBasis.RECOGNISED
             else _("签约、开工项目按签约日期、开工日期计入期间(SPEC默认)。"),
             rules.date_basis == DateBasis.EVENT,

@@ -3,7 +3,8 @@ import itertools
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from zhaoshang.core.access import ADD, BUREAU_ONLY, CHANGE, Scope, register_scop
 from zhaoshang.core.models import Reported, TimeStamped
 from zhaoshang.organisation.choices import Role
 from zhaoshang.projects.choices import (
+    EVENT_RECOGNITION,
     ORDERED_DATE_FIELDS,
     ComplaintStatus,
     DuplicateStatus,
@@ -160,6 +162,11 @@ class Project(Reported):
     # 防水分: held in the possible-duplicate pool until the bureau resolves it. A held project counts
     # on neither basis (SPEC §3), which metrics.indicators applies to every project-based figure.
     duplicate_hold = models.BooleanField(_("疑似重复待核查"), default=False, editable=False, db_index=True)
+    # 日期口径 (issue 13): the day the bureau first recognised the signing, the commencement. The
+    # record's ``recognised_at`` moves with every later recognition (a corrected amount), so a
+    # deployment counting by recognition date reads these, set once by the workflow and the import.
+    signing_recognised_on = models.DateField(_("签约认定日期"), null=True, blank=True, editable=False)
+    commencement_recognised_on = models.DateField(_("开工认定日期"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("招商项目")
@@ -240,6 +247,30 @@ class Project(Reported):
             errors["added_investment_wan"] = _("新增投资不能大于总投资。")
         if errors:
             raise ValidationError(errors)
+
+    EVENT_RECOGNITION = EVENT_RECOGNITION
+
+    @classmethod
+    def recognition_updates(cls, day) -> dict:
+        """For ``QuerySet.update`` when records are recognised on ``day``: each event that has a date
+        and no recognition day yet gets ``day``; one already recognised keeps its day."""
+        return {
+            field: Coalesce(
+                F(field),
+                Case(
+                    When(**{f"{event}__isnull": False}, then=Value(day)),
+                    default=Value(None),
+                    output_field=models.DateField(),
+                ),
+            )
+            for event, field in cls.EVENT_RECOGNITION.items()
+        }
+
+    def stamp_event_recognition(self, day) -> None:
+        """The same on an instance about to be saved as recognised (the import)."""
+        for event, field in self.EVENT_RECOGNITION.items():
+            if getattr(self, event) and getattr(self, field) is None:
+                setattr(self, field, day)
 
     @property
     def counted_investment_wan(self):
