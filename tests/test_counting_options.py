@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from factories import FundsRecordFactory, UnitFactory
 from test_assessment import by_name, make_scheme, per_item, signed
 from test_setup import _formset_data, setup
 from zhaoshang.assessment import scoring
@@ -26,7 +27,7 @@ from zhaoshang.core.workflow import record_transition
 from zhaoshang.metrics import periods, rollup
 from zhaoshang.metrics.engine import measure, measure_breakdown, measure_by_unit
 from zhaoshang.metrics.models import CountingRules
-from zhaoshang.metrics.selectors import options_in_force
+from zhaoshang.metrics.selectors import ineligible_projects, options_in_force
 from zhaoshang.metrics.services import counting_rules_save
 from zhaoshang.organisation.choices import Role
 from zhaoshang.organisation.models import User
@@ -350,3 +351,61 @@ def test_recognition_days_are_set_once_by_the_workflow(units, make_user, monkeyp
         D(2022, 4, 6),
         D(2022, 6, 20),
     )
+
+
+# --- 5. eligibility (不予认定) --------------------------------------------------------------------------
+
+
+def test_eligibility_rules_exclude_and_list_each_project_with_its_rule(
+    units, region_tree, make_user, client_as
+):
+    cd = units.chuandian
+    dept = UnitFactory(name="区商务局", kind="department", region=region_tree.jingzhou)
+    p = {
+        1: signed(cd, 20000, D(2022, 1, 20), name="P1"),
+        2: signed(cd, 30000, D(2022, 2, 5), name="P2", is_local_investor=True),
+        3: signed(cd, 15000, D(2022, 3, 5), name="P3", is_real_estate=True, is_later_phase=True),
+        4: signed(cd, 8000, D(2022, 4, 5), name="P4"),
+        5: signed(dept, 6000, D(2022, 4, 6), name="P5"),
+        6: signed(dept, 4000, D(2022, 4, 7), name="P6"),
+        7: signed(cd, 12000, D(2022, 5, 5), name="P7", is_public_infrastructure=True),
+        8: signed(cd, 50000, D(2022, 6, 5), name="P8", kind="expansion", added_investment_wan=Decimal(9000)),
+        9: signed(cd, 15000, D(2021, 6, 5), name="P9", is_real_estate=True),
+    }
+    FundsRecordFactory(project=p[1], month=D(2022, 5, 1), amount_wan=Decimal(500), review_status="recognised")
+    FundsRecordFactory(
+        project=p[2], month=D(2022, 5, 1), amount_wan=Decimal(1000), review_status="recognised"
+    )
+    assert measure("signed_projects", period=JAN_JUL_2022) == 8  # no rule yet: P1–P8
+
+    _rules(
+        2022,
+        exclude_local_investors=True,
+        exclude_real_estate=True,
+        exclude_later_phases=True,
+        min_project_wan=Decimal(10000),
+        min_department_project_wan=Decimal(5000),
+    )
+    for period in (JAN_JUL_2022, PART_2022):
+        # Counted: P1 (2亿), P5 (6000万, a department's ≥ 5000万), P7 (public infrastructure: rule off).
+        assert measure("signed_projects", period=period) == 3
+        assert measure("signed_amount_wan", period=period) == Decimal(38000)  # 20000 + 6000 + 12000
+        assert measure("signed_projects_100m", period=period) == 2  # P1, P7
+        assert measure("funds_wan", period=period) == Decimal(500)  # P2's 1000 leaves with P2
+    assert measure("signed_projects", period=YEAR_2021) == 1  # 2021 has no rules: P9 counts
+    assert rollup.verify() == []
+
+    bureau = make_user(Role.BUREAU, region=region_tree.city)
+    rows = {r.project.name: r.rules for r in ineligible_projects(user=bureau, year=2022)}
+    size_rule = "计入投资额低于10000万元(区直、市直部门低于5000万元)的项目不予认定"
+    assert rows == {
+        "P2": ["投资方为本地区内企业或个人的项目不予认定"],
+        "P3": ["房地产项目不予认定", "已签约合同的后续期(二期、三期等)不予认定"],
+        "P4": [size_rule],
+        "P6": [size_rule],
+        "P8": [size_rule],  # an expansion is sized by its 新增投资 (9000万)
+    }
+    page = client_as(bureau).get("/metrics/excluded/?year=2022").content.decode()
+    assert "P3" in page and "房地产项目不予认定;已签约合同的后续期" in page
+    definitions = client_as(bureau).get("/metrics/?year=2022").content.decode()
+    assert "启用4项" in definitions

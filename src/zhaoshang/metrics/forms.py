@@ -5,7 +5,20 @@ from zhaoshang.metrics.models import CountingRules
 _SMALL = {"class": "form-control form-control-sm"}
 
 # What the bureau sets on a year's counting options (the page and the audit list the same fields).
-COUNTING_RULES_FIELDS = ["threshold_wan", "foreign_threshold_usd_wan", "band_edges", "date_basis", "note"]
+COUNTING_RULES_FIELDS = [
+    "threshold_wan",
+    "foreign_threshold_usd_wan",
+    "band_edges",
+    "date_basis",
+    "exclude_local_investors",
+    "exclude_public_infrastructure",
+    "exclude_real_estate",
+    "exclude_later_phases",
+    "exclude_local_relocations",
+    "min_project_wan",
+    "min_department_project_wan",
+    "note",
+]
 
 
 class CountingRulesForm(forms.ModelForm):
@@ -22,4 +35,6 @@ class CountingRulesForm(forms.ModelForm):
             "band_edges": forms.TextInput(attrs=_SMALL),
             "date_basis": forms.Select(attrs={"class": "form-select form-select-sm"}),
             "note": forms.TextInput(attrs=_SMALL),
+            "min_project_wan": forms.NumberInput(attrs={**_SMALL, "step": "0.0001"}),
+            "min_department_project_wan": forms.NumberInput(attrs={**_SMALL, "step": "0.0001"}),
         }

@@ -646,4 +646,25 @@ def _dated(refine, event_field: str):
     return lambda qs: refine(qs.filter(**{f"{event_field}__isnull": False}))
 
 
+# 不予认定 (issue 13): the project indicators (and funds in place, by their project) leave out the
+# projects the eligibility rules of the record's year exclude (``options.exclude_ineligible``).
+ELIGIBILITY_PREFIX = {"projects.Project": "", "projects.FundsRecord": "project__"}
+
+
+def _eligible(refine, date_field: str, prefix: str):
+    return lambda qs: options.exclude_ineligible(refine(qs), date_field, prefix)
+
+
+def _apply_eligibility() -> None:
+    from dataclasses import replace
+
+    for code, indicator in list(REGISTRY.items()):
+        if indicator.model in ELIGIBILITY_PREFIX:
+            prefix = ELIGIBILITY_PREFIX[indicator.model]
+            REGISTRY[code] = replace(
+                indicator, refine=_eligible(indicator.refine, indicator.date_field, prefix)
+            )
+
+
+_apply_eligibility()
 _register_recognition_twins()

@@ -156,6 +156,18 @@ class DateBasis(models.TextChoices):
     RECOGNISED = "recognised", _("按局认定日期计入")
 
 
+# 不予认定 rules: (option, the project's flag it reads, the rule in words)
+ELIGIBILITY_FLAGS = [
+    ("exclude_local_investors", "is_local_investor", _("投资方为本地区内企业或个人的项目不予认定")),
+    (
+        "exclude_public_infrastructure",
+        "is_public_infrastructure",
+        _("财政投资或PPP模式的基础设施项目不予认定"),
+    ),
+    ("exclude_real_estate", "is_real_estate", _("房地产项目不予认定")),
+    ("exclude_later_phases", "is_later_phase", _("已签约合同的后续期(二期、三期等)不予认定")),
+    ("exclude_local_relocations", "is_local_relocation", _("本地区内企业搬迁的项目不予认定")),
+]
 DEFAULT_THRESHOLD_WAN = 10000  # 亿元以上 = total investment ≥ 10 000万元 (SPEC §3)
 DEFAULT_BAND_EDGES = "1,5,10,20"  # 亿元: 1–5、5–10、10–20、20亿元以上 (SPEC §3, seed 000)
 
@@ -193,6 +205,29 @@ class CountingRules(models.Model):
     )
     date_basis = models.CharField(
         _("日期口径"), max_length=12, choices=DateBasis.choices, default=DateBasis.EVENT
+    )
+    # 不予认定 (eligibility): rules a deployment switches on; excluded projects are listed with the
+    # rule that excluded them (``/metrics/excluded/``), never silently dropped.
+    exclude_local_investors = models.BooleanField(_("不计本地投资方项目"), default=False)
+    exclude_public_infrastructure = models.BooleanField(_("不计财政投资或PPP基础设施项目"), default=False)
+    exclude_real_estate = models.BooleanField(_("不计房地产项目"), default=False)
+    exclude_later_phases = models.BooleanField(_("不计已签约项目的后续期"), default=False)
+    exclude_local_relocations = models.BooleanField(_("不计本地企业搬迁项目"), default=False)
+    min_project_wan = models.DecimalField(
+        _("项目计入下限(万元)"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("计入投资额低于该数的项目不予认定(如10000);留空不启用"),
+    )
+    min_department_project_wan = models.DecimalField(
+        _("区直(市直)部门项目计入下限(万元)"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("区直(市直)部门引进的项目适用的下限(如5000);留空则与上一项相同"),
     )
     note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如本地考核办法的文号"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -239,7 +274,18 @@ class CountingRules(models.Model):
                 _text(self.foreign_threshold_usd_wan),
                 self.band_edges,
                 self.date_basis,
+                *(str(getattr(self, flag)) for flag, _field, _label in ELIGIBILITY_FLAGS),
+                _text(self.min_project_wan),
+                _text(self.min_department_project_wan),
             ]
+        )
+
+    @property
+    def excludes_anything(self) -> bool:
+        return (
+            any(getattr(self, flag) for flag, _field, _label in ELIGIBILITY_FLAGS)
+            or self.min_project_wan is not None
+            or self.min_department_project_wan is not None
         )
 
 

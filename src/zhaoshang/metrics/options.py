@@ -128,3 +128,75 @@ def size_band(date_field: str = "signed_on"):
 def recognition_dated(year: int) -> bool:
     """Whether the options of ``year`` count signings and commencements by the recognition date."""
     return rules_for(year).date_basis == "recognised"
+
+
+# --- 不予认定 (eligibility) ----------------------------------------------------------------------------
+
+
+SIZE_ALIAS = "counted_for_size"  # the size rule's own name for the counted investment
+
+
+def counted_investment(prefix: str = ""):
+    """A project's counted investment (SPEC §3: an expansion its 新增投资) from a related path."""
+    from zhaoshang.projects.choices import EXPANSION_KINDS
+
+    return Case(
+        When(
+            **{f"{prefix}kind__in": EXPANSION_KINDS, f"{prefix}added_investment_wan__isnull": False},
+            then=models.F(f"{prefix}added_investment_wan"),
+        ),
+        default=models.F(f"{prefix}total_investment_wan"),
+        output_field=DECIMAL,
+    )
+
+
+def ineligibility_conditions(rules, prefix: str = "") -> list[tuple[str, Q]]:
+    """``[(rule in words, condition)]`` of the 不予认定 rules ``rules`` switches on, on projects at
+    ``prefix`` ("" for a project, "project__" for its funds). The size rule compares the counted
+    investment (alias ``SIZE_ALIAS``, which the caller adds) with the year's lower bound (the
+    区直/市直 departments' own where set)."""
+    from zhaoshang.metrics.models import ELIGIBILITY_FLAGS
+    from zhaoshang.organisation.choices import UnitKind
+
+    out = []
+    for option, flag, label in ELIGIBILITY_FLAGS:
+        if getattr(rules, option):
+            out.append((str(label), Q(**{f"{prefix}{flag}": True})))
+    low, department_low = rules.min_project_wan, rules.min_department_project_wan
+    if department_low is None:
+        department_low = low
+    department = Q(**{f"{prefix}introducing_unit__kind": UnitKind.DEPARTMENT})
+    size = Q()
+    if low is not None:
+        size |= ~department & Q(**{f"{SIZE_ALIAS}__lt": low})
+    if department_low is not None:
+        size |= department & Q(**{f"{SIZE_ALIAS}__lt": department_low})
+    if size:
+        label = _("计入投资额低于{low}万元(区直、市直部门低于{dept}万元)的项目不予认定").format(
+            low=_plain(low), dept=_plain(department_low)
+        )
+        out.append((str(label), size))
+    return out
+
+
+def _plain(value) -> str:
+    return "—" if value is None else format(Decimal(value).normalize(), "f")
+
+
+def exclude_ineligible(qs, date_field: str, prefix: str = ""):
+    """``qs`` without the projects (or their funds) that the 不予认定 rules of the year of each
+    record's ``date_field`` exclude; unchanged (same SQL) while no year switches a rule on."""
+    excluded = Q()
+    for year, rules in sorted(rules_by_year().items()):
+        if not rules.excludes_anything:
+            continue
+        conditions = ineligibility_conditions(rules, prefix)
+        either = Q()
+        for _label, condition in conditions:
+            either |= condition
+        excluded |= Q(**{f"{date_field}__year": year}) & either
+    if not excluded:
+        return qs
+    # The size rule reads the counted investment under a name of its own (``counted`` may be taken).
+    qs = qs.alias(**{SIZE_ALIAS: counted_investment(prefix)})
+    return qs.exclude(excluded)

@@ -101,6 +101,7 @@ def options_in_force(year: int) -> list[OptionInForce]:
     from zhaoshang.metrics.models import DEFAULT_BAND_EDGES, DEFAULT_THRESHOLD_WAN, DateBasis
 
     rules = options.rules_for(year)
+    excluded = [label for label, _condition in options.ineligibility_conditions(rules)]
     threshold = _("{v}万元").format(v=plain(rules.threshold_wan))
     usd = rules.foreign_threshold_usd_wan
     bands = "、".join(label for _edge, label in reversed(options.band_labels(rules.edges_wan())))
@@ -141,4 +142,58 @@ def options_in_force(year: int) -> list[OptionInForce]:
             else _("签约、开工项目按签约日期、开工日期计入期间(SPEC默认)。"),
             rules.date_basis == DateBasis.EVENT,
         ),
+        OptionInForce(
+            _("不予认定"),
+            _("启用{n}项").format(n=len(excluded)) if excluded else _("不启用"),
+            "；".join(excluded)
+            + _("。不予认定的项目不计入项目和到位资金的各项数字,逐个列在“不予认定的项目”中。")
+            if excluded
+            else _("所有签约、开工项目均计入(SPEC默认)。"),
+            not excluded,
+        ),
+    ]
+
+
+# --- 不予认定: the projects the eligibility rules exclude, each with its rule ----------------------------
+
+
+@dataclass(frozen=True)
+class ExcludedProject:
+    project: object
+    rules: list[str]
+
+
+def ineligible_projects(*, user, year: int) -> list[ExcludedProject]:
+    """The projects signed or commenced in ``year`` (reported or recognised, not withdrawn) that the
+    不予认定 rules of ``year`` leave out of the figures, each with the rules that exclude it — what
+    the figures do not count is listed, never silently dropped (issue 13)."""
+    from django.db.models import BooleanField, Case, Q, Value, When
+
+    from zhaoshang.core import access
+    from zhaoshang.metrics import options
+    from zhaoshang.metrics.indicators import Basis, basis_filter
+    from zhaoshang.projects.choices import Stage
+    from zhaoshang.projects.models import Project
+
+    conditions = options.ineligibility_conditions(options.rules_for(year))
+    if not conditions:
+        return []
+    qs = access.restrict(Project.objects.select_related("introducing_unit", "region", "investor"), user)
+    qs = (
+        qs.filter(Q(signed_on__year=year) | Q(commenced_on__year=year))
+        .filter(basis_filter(Basis.REPORTED), duplicate_hold=False)
+        .exclude(stage=Stage.WITHDRAWN)
+        .alias(**{options.SIZE_ALIAS: options.counted_investment()})
+    )
+    either = Q()
+    flags = {}
+    for index, (_label, condition) in enumerate(conditions):
+        either |= condition
+        flags[f"_rule{index}"] = Case(
+            When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    rows = qs.filter(either).annotate(**flags).order_by("introducing_unit__order", "signed_on", "pk")
+    return [
+        ExcludedProject(p, [label for i, (label, _c) in enumerate(conditions) if getattr(p, f"_rule{i}")])
+        for p in rows
     ]

@@ -14,7 +14,12 @@ from zhaoshang.metrics import periods
 from zhaoshang.metrics.forms import CountingRulesForm
 from zhaoshang.metrics.indicators import REGISTRY, Basis
 from zhaoshang.metrics.models import CountingRules
-from zhaoshang.metrics.selectors import DEFAULT_TABLE_CODES, indicator_table, options_in_force
+from zhaoshang.metrics.selectors import (
+    DEFAULT_TABLE_CODES,
+    indicator_table,
+    ineligible_projects,
+    options_in_force,
+)
 from zhaoshang.metrics.services import counting_rules_save, may_set_counting_rules
 from zhaoshang.organisation.models import AssessmentGroup, Unit
 
@@ -66,6 +71,21 @@ def counting_rules_edit(request):
     else:
         form = CountingRulesForm(instance=rules, initial={"version": rules.version if rules.pk else None})
     return render(request, "metrics/options_form.html", {"form": form, "year": year, "rules": rules})
+
+
+@login_required
+def excluded(request):
+    """不予认定: the projects of a year that the eligibility rules leave out, with the rule for each."""
+    year = _year(request)
+    return render(
+        request,
+        "metrics/excluded.html",
+        {
+            "year": year,
+            "rows": ineligible_projects(user=request.user, year=year),
+            "options": options_in_force(year),
+        },
+    )
 
 
 def period_from_request(request, today: datetime.date) -> periods.Period:

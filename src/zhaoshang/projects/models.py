@@ -125,6 +125,27 @@ class Project(Reported):
     is_headquarters = models.BooleanField(_("总部经济"), default=False)
     city_dispatch = models.BooleanField(_("纳入市级调度"), default=False)
     is_major = models.BooleanField(_("重大项目"), default=False)
+    # 不予认定 (issue 13): what a deployment's eligibility rules may exclude from the figures
+    # (``metrics.options``); recorded by the unit, checked by the bureau when it recognises.
+    is_local_investor = models.BooleanField(
+        _("本地投资方"), default=False, db_default=False, help_text=_("投资方为本地区内企业或个人")
+    )
+    is_public_infrastructure = models.BooleanField(
+        _("财政投资或PPP基础设施"),
+        default=False,
+        db_default=False,
+        help_text=_("财政资金或PPP模式的基础设施项目"),
+    )
+    is_real_estate = models.BooleanField(_("房地产项目"), default=False, db_default=False)
+    is_later_phase = models.BooleanField(
+        _("已签约项目的后续期"),
+        default=False,
+        db_default=False,
+        help_text=_("已签约合同的二期、三期等后续建设"),
+    )
+    is_local_relocation = models.BooleanField(
+        _("本地企业搬迁"), default=False, db_default=False, help_text=_("本地区内企业迁址、搬迁改造")
+    )
 
     stage = models.CharField(
         _("项目阶段"), max_length=16, choices=Stage.choices, default=Stage.NEGOTIATING, db_index=True
