@@ -8,6 +8,7 @@ belong to 荆州市 so all three are ranked. July's 序时进度 is 7/12.
 import datetime
 from decimal import Decimal
 from fractions import Fraction
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from factories import FundsRecordFactory, UnitFactory
 from test_assessment import by_name, make_scheme, per_item, signed
+from test_duplicates import report_twice
 from test_setup import _formset_data, setup
 from zhaoshang.assessment import scoring
 from zhaoshang.assessment.choices import FindingKind, ItemKind, ScoringRule
@@ -31,7 +33,8 @@ from zhaoshang.metrics.selectors import ineligible_projects, options_in_force
 from zhaoshang.metrics.services import counting_rules_save
 from zhaoshang.organisation.choices import Role
 from zhaoshang.organisation.models import User
-from zhaoshang.projects.models import Project
+from zhaoshang.projects.models import DuplicateCandidate, Project
+from zhaoshang.projects.services import duplicate_resolve
 from zhaoshang.security.models import AccountSecurity
 from zhaoshang.supervision.models import SupervisionTicket
 
@@ -409,3 +412,40 @@ def test_eligibility_rules_exclude_and_list_each_project_with_its_rule(
     assert "P3" in page and "房地产项目不予认定;已签约合同的后续期" in page
     definitions = client_as(bureau).get("/metrics/?year=2022").content.decode()
     assert "启用4项" in definitions
+
+
+# --- 6. credit: one project, one first introducer ------------------------------------------------------
+
+
+@pytest.fixture
+def people(units, region_tree, make_user):
+    # As test_duplicates' fixture: the two towns' heads and the district bureau.
+    return SimpleNamespace(
+        chuandian=make_user(Role.UNIT_HEAD, unit=units.chuandian),
+        mashan=make_user(Role.UNIT_HEAD, unit=units.mashan),
+        bureau=make_user(Role.BUREAU, region=region_tree.jingzhou),
+    )
+
+
+def test_one_project_one_first_introducer(units, people, client_as):
+    _rules(2022, first_introducer=True)
+    a, b = report_twice(units, people, client_as)  # 川店镇 files (submits) first, then 马山镇
+    candidate = DuplicateCandidate.objects.get()
+    with pytest.raises(ValidationError) as refused:
+        duplicate_resolve(user=people.bureau, candidate=candidate, same=True, keep=b)
+    assert "应保留最先报送的“荆州LED二极管封装项目”(川店镇)" in refused.value.messages[0]
+    duplicate_resolve(user=people.bureau, candidate=candidate, same=True)  # no choice needed
+    candidate.refresh_from_db()
+    b.refresh_from_db()
+    assert candidate.kept == a and b.stage == "withdrawn"
+    # One project, credited once, to the first introducer: 川店镇 1, 马山镇 0.
+    assert measure("signed_projects", period=JAN_JUL_2022, unit=units.chuandian) == 1
+    assert measure("signed_projects", period=JAN_JUL_2022, unit=units.mashan) == 0
+
+
+def test_without_the_rule_the_bureau_chooses(units, people, client_as):
+    _a, b = report_twice(units, people, client_as)
+    candidate = DuplicateCandidate.objects.get()
+    duplicate_resolve(user=people.bureau, candidate=candidate, same=True, keep=b)
+    candidate.refresh_from_db()
+    assert candidate.kept == b

@@ -17,6 +17,7 @@ COUNTING_RULES_FIELDS = [
     "exclude_local_relocations",
     "min_project_wan",
     "min_department_project_wan",
+    "first_introducer",
     "note",
 ]
 

@@ -229,6 +229,11 @@ class CountingRules(models.Model):
         blank=True,
         help_text=_("区直(市直)部门引进的项目适用的下限(如5000);留空则与上一项相同"),
     )
+    first_introducer = models.BooleanField(
+        _("一个项目、一个首报单位"),
+        default=False,
+        help_text=_("几个单位报送同一项目时,核查为同一项目后只保留最先报送的单位的记录"),
+    )
     note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如本地考核办法的文号"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)

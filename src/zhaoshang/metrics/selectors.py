@@ -151,6 +151,14 @@ def options_in_force(year: int) -> list[OptionInForce]:
             else _("所有签约、开工项目均计入(SPEC默认)。"),
             not excluded,
         ),
+        OptionInForce(
+            _("一个项目、一个首报单位"),
+            _("启用") if rules.first_introducer else _("不启用"),
+            _("几个单位报送的同一项目,经核查为同一项目后只保留最先报送(上报时间最早)的单位的记录,其余退库。")
+            if rules.first_introducer
+            else _("几个单位报送的同一项目,经核查后由招商局选定保留哪一条记录。"),
+            not rules.first_introducer,
+        ),
     ]
 
 
