@@ -449,3 +449,49 @@ def test_without_the_rule_the_bureau_chooses(units, people, client_as):
     duplicate_resolve(user=people.bureau, candidate=candidate, same=True, keep=b)
     candidate.refresh_from_db()
     assert candidate.kept == b
+
+
+# --- 6. credit split by ratio (引荐单位 and 落户地) -------------------------------------------------------
+
+
+def test_credit_split_between_introducer_and_landing_unit(units, towns, region_tree):
+    cd, ms, ch = units.chuandian, units.mashan, units.cenhe
+    # 川店镇 introduced three projects: two land in 马山镇, one in 川店镇 itself; 岑河镇 one of its own.
+    signed(cd, 20000, D(2022, 2, 1), landing_unit=ms)
+    signed(cd, 5000, D(2022, 3, 1), landing_unit=ms)
+    signed(cd, 30000, D(2022, 4, 1), landing_unit=cd)
+    signed(ch, 10000, D(2022, 5, 1))
+    signed(cd, 8000, D(2021, 5, 1), landing_unit=ms)  # 2021: no share set
+    # Before any share: everything to the introducing unit.
+    assert measure_by_unit("credited_signed_projects", period=JAN_JUL_2022) == {cd.pk: 3, ch.pk: 1}
+
+    _rules(2022, landing_share=Decimal("0.6"))
+    counts = measure_by_unit("credited_signed_projects", period=JAN_JUL_2022)
+    # 川店镇: 0.4 + 0.4 + 1 = 1.8; 马山镇: 0.6 + 0.6 = 1.2; 岑河镇: 1.
+    assert counts == {cd.pk: Decimal("1.8"), ms.pk: Decimal("1.2"), ch.pk: 1}
+    amounts = measure_by_unit("credited_signed_amount_wan", period=JAN_JUL_2022)
+    # 川店镇: 0.4 × 20000 + 0.4 × 5000 + 30000 = 40000; 马山镇: 0.6 × 25000 = 15000; 岑河镇 10000.
+    assert amounts == {cd.pk: Decimal(40000), ms.pk: Decimal(15000), ch.pk: Decimal(10000)}
+    # 亿元以上 only: the 2亿 (0.4 / 0.6), the 3亿 (川店镇), the 1亿 (岑河镇).
+    big = measure_by_unit("credited_signed_projects_100m", period=JAN_JUL_2022)
+    assert big == {cd.pk: Decimal("1.4"), ms.pk: Decimal("0.6"), ch.pk: 1}
+    assert measure("credited_signed_projects", period=JAN_JUL_2022, unit=ms) == Decimal("1.2")
+    # Both towns together: the shared projects count once.
+    assert measure("credited_signed_projects", period=JAN_JUL_2022, units=[cd, ms]) == 3
+    assert measure("credited_signed_projects", period=JAN_JUL_2022) == 4  # the whole region: 4 projects
+    assert measure_by_unit("credited_signed_projects", period=YEAR_2021) == {cd.pk: 1}
+    shown = {o.name: o.value for o in options_in_force(2022)}
+    assert shown["按比例分成"] == "落户单位60%、引进单位40%"
+
+    # In an assessment: 2 points per project credited.
+    scheme = make_scheme(
+        group=towns,
+        region=region_tree.city,
+        items=[per_item("credited_signed_projects", 2, kind=ItemKind.BASIC)],
+    )
+    lines = by_name(assessment_run(user=None, scheme=scheme, period="2022-07"))
+    assert (lines["川店镇"].score, lines["马山镇"].score, lines["岑河镇"].score) == (
+        Decimal("3.60"),  # 2 × 1.8
+        Decimal("2.40"),  # 2 × 1.2
+        Decimal("2.00"),
+    )

@@ -17,6 +17,7 @@ COUNTING_RULES_FIELDS = [
     "exclude_local_relocations",
     "min_project_wan",
     "min_department_project_wan",
+    "landing_share",
     "first_introducer",
     "note",
 ]
@@ -36,6 +37,7 @@ class CountingRulesForm(forms.ModelForm):
             "band_edges": forms.TextInput(attrs=_SMALL),
             "date_basis": forms.Select(attrs={"class": "form-select form-select-sm"}),
             "note": forms.TextInput(attrs=_SMALL),
+            "landing_share": forms.NumberInput(attrs={**_SMALL, "step": "0.0001"}),
             "min_project_wan": forms.NumberInput(attrs={**_SMALL, "step": "0.0001"}),
             "min_department_project_wan": forms.NumberInput(attrs={**_SMALL, "step": "0.0001"}),
         }

@@ -77,6 +77,9 @@ class Indicator:
     money: bool = False  # 万元 amounts, written in 亿元
     inclusive_days: bool = False  # value is a summed duration; +1 day per record (both ends count)
     aliases: tuple[str, ...] = field(default=())
+    # 按比例计入 (issue 13): a project's credit shared by its introducing unit and its landing unit
+    # by the year's ``landing_share`` (``engine.split_by_unit``); None, or "count" / "amount".
+    split_credit: str | None = None
 
     def queryset(self, period: Period, basis: str) -> models.QuerySet:
         model = apps.get_model(self.model)
@@ -355,6 +358,51 @@ register(
         date_field="in_production_on",
         refine=_commenced,
         definition=_("投产日期在期间内的项目,退库项目不计。"),
+        **PROJECT,
+    )
+)
+
+# 按比例计入 (苏州's rule): the same signings, each credited to its introducing unit (引荐单位) and its
+# landing unit (落户单位) by the share the year's counting options give the landing unit.
+SPLIT_RULE = _(
+    "口径选项设定落户单位分成比例时,项目由落户单位按该比例、引进单位按其余比例分享(如0.6个、0.4个);"
+    "未设定或未填落户单位时全部计入引进单位。区划合计仍为一个项目。"
+)
+register(
+    Indicator(
+        "credited_signed_projects",
+        _("签约项目(按比例计入)"),
+        _("个"),
+        date_field="signed_on",
+        refine=_signed,
+        split_credit="count",
+        definition=SIGNED_RULE + SPLIT_RULE,
+        **PROJECT,
+    )
+)
+register(
+    Indicator(
+        "credited_signed_projects_100m",
+        _("签约亿元以上项目(按比例计入)"),
+        _("个"),
+        date_field="signed_on",
+        refine=_signed_100m,
+        split_credit="count",
+        definition=_("签约项目中计入投资额≥1亿元(含1亿元)的项目个数。") + SPLIT_RULE,
+        **PROJECT,
+    )
+)
+register(
+    Indicator(
+        "credited_signed_amount_wan",
+        _("签约额(按比例计入,万元)"),
+        _("万元"),
+        date_field="signed_on",
+        refine=_signed,
+        value=_sum_counted,
+        money=True,
+        split_credit="amount",
+        definition=_("签约项目的总投资之和。") + SIGNED_RULE + SPLIT_RULE,
         **PROJECT,
     )
 )

@@ -229,6 +229,14 @@ class CountingRules(models.Model):
         blank=True,
         help_text=_("区直(市直)部门引进的项目适用的下限(如5000);留空则与上一项相同"),
     )
+    landing_share = models.DecimalField(
+        _("落户单位分成比例"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("如0.6:落户单位计入60%,引进单位计入40%(“按比例计入”的指标);留空则全部计入引进单位"),
+    )
     first_introducer = models.BooleanField(
         _("一个项目、一个首报单位"),
         default=False,
@@ -243,6 +251,12 @@ class CountingRules(models.Model):
         verbose_name_plural = _("口径选项")
         ordering = ["-year"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(landing_share__isnull=True)
+                | models.Q(landing_share__gte=0, landing_share__lte=1),
+                name="counting_rules_share_within_one",
+                violation_error_message=_("分成比例应在0到1之间。"),
+            ),
             models.CheckConstraint(
                 condition=models.Q(threshold_wan__gt=0)
                 & (
@@ -282,6 +296,7 @@ class CountingRules(models.Model):
                 *(str(getattr(self, flag)) for flag, _field, _label in ELIGIBILITY_FLAGS),
                 _text(self.min_project_wan),
                 _text(self.min_department_project_wan),
+                _text(self.landing_share),
             ]
         )
 

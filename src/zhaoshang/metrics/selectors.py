@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from zhaoshang.core.formatting import plain
 from zhaoshang.metrics.engine import ZERO, measure_by_unit, yoy_growth
 from zhaoshang.metrics.indicators import REGISTRY, Indicator
 from zhaoshang.metrics.periods import Period
@@ -92,16 +93,22 @@ class OptionInForce:
     is_default: bool
 
 
+def pct_text(share: Decimal) -> str:
+    """A share (0.6) as the percentage it is (60%), exact: shares have at most four decimals."""
+    return f"{plain(share * 100)}%"
+
+
 def options_in_force(year: int) -> list[OptionInForce]:
     """The counting options of ``year`` with the rule each implements (SPEC §3 where not set)."""
     from django.utils.translation import gettext as _
 
-    from zhaoshang.core.formatting import plain, wan_to_yi
+    from zhaoshang.core.formatting import wan_to_yi
     from zhaoshang.metrics import options
     from zhaoshang.metrics.models import DEFAULT_BAND_EDGES, DEFAULT_THRESHOLD_WAN, DateBasis
 
     rules = options.rules_for(year)
     excluded = [label for label, _condition in options.ineligibility_conditions(rules)]
+    share = rules.landing_share
     threshold = _("{v}万元").format(v=plain(rules.threshold_wan))
     usd = rules.foreign_threshold_usd_wan
     bands = "、".join(label for _edge, label in reversed(options.band_labels(rules.edges_wan())))
@@ -150,6 +157,19 @@ def options_in_force(year: int) -> list[OptionInForce]:
             if excluded
             else _("所有签约、开工项目均计入(SPEC默认)。"),
             not excluded,
+        ),
+        OptionInForce(
+            _("按比例分成"),
+            _("落户单位{a}、引进单位{b}").format(a=pct_text(share), b=pct_text(1 - share))
+            if share is not None
+            else _("不启用"),
+            _(
+                "“按比例计入”的指标(签约项目、签约亿元以上项目、签约额)中,填有落户单位的项目由落户单位计入{a}、"
+                "引进单位计入{b};区划合计仍为一个项目。"
+            ).format(a=pct_text(share), b=pct_text(1 - share))
+            if share is not None
+            else _("项目全部计入引进单位(SPEC默认:引进单位一个项目只有一个,协助单位不计)。"),
+            share is None,
         ),
         OptionInForce(
             _("一个项目、一个首报单位"),

@@ -39,6 +39,7 @@ class ProjectForm(RecordForm):
             "investor_credit_code",
             "introducing_unit",
             "region",
+            "landing_unit",
             "industry",
             "chain",
             "strategic_category",

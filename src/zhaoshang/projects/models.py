@@ -72,6 +72,17 @@ class Project(Reported):
     region = models.ForeignKey(
         "organisation.Region", verbose_name=_("落地区划"), on_delete=models.PROTECT, related_name="projects"
     )
+    # 按比例分成 (issue 13, 苏州's rule): where a deployment splits credit between the introducing
+    # unit (引荐单位) and the unit where the project lands (落户地), the latter is recorded here.
+    landing_unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("落户单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="landed_projects",
+        help_text=_("项目落户的乡镇街道或园区;口径选项启用按比例分成时,与引进单位分享该项目"),
+    )
     industry = models.ForeignKey(
         "organisation.Industry",
         verbose_name=_("所属产业"),

@@ -80,6 +80,7 @@ class ProjectDetailView(ProjectMixin, ObjectDetailView):
         "introducing_unit",
         "helper_units",
         "region",
+        "landing_unit",
         "industry",
         "chain",
         "strategic_category",
