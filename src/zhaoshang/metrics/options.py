@@ -29,10 +29,27 @@ DECIMAL = models.DecimalField(max_digits=18, decimal_places=4)
 _CACHE: dict[str, dict] = {}
 
 
+_TABLE_SEEN: list[bool] = []  # the options table exists (checked until it does; never forgotten)
+
+
+def _table_exists(model) -> bool:
+    # While ``migrate`` runs (forwards or backwards) the summary is rebuilt before or after this
+    # table exists: no table, no options.
+    if not _TABLE_SEEN:
+        from django.db import connection
+
+        if model._meta.db_table not in connection.introspection.table_names():
+            return False
+        _TABLE_SEEN.append(True)
+    return True
+
+
 def rules_by_year() -> dict:
     """``{year: CountingRules}`` of the years that have a row (one query, then kept until cleared)."""
     if "rules" not in _CACHE:
         model = apps.get_model("metrics", "CountingRules")
+        if not _table_exists(model):
+            return {}
         _CACHE["rules"] = {r.year: r for r in model.objects.order_by("year")}
     return _CACHE["rules"]
 
