@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.signals import request_started
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from zhaoshang.assessment.selectors import explain
 from zhaoshang.assessment.services import assessment_run
 from zhaoshang.audit.models import AuditEntry
 from zhaoshang.core.workflow import record_transition
-from zhaoshang.metrics import periods, rollup
+from zhaoshang.metrics import options, periods, rollup
 from zhaoshang.metrics.engine import measure, measure_breakdown, measure_by_unit
 from zhaoshang.metrics.models import CountingRules
 from zhaoshang.metrics.selectors import ineligible_projects, options_in_force
@@ -495,3 +496,13 @@ def test_credit_split_between_introducer_and_landing_unit(units, towns, region_t
         Decimal("2.40"),  # 2 × 1.2
         Decimal("2.00"),
     )
+
+
+def test_options_are_read_again_when_a_request_starts(units):
+    _rules(2022, threshold_wan=Decimal(10000))
+    assert options.rules_by_year()[2022].foreign_threshold_usd_wan is None
+    # Another process changes the row (no signal reaches this one): kept until a request starts.
+    CountingRules.objects.filter(year=2022).update(foreign_threshold_usd_wan=Decimal(1000))
+    assert options.rules_by_year()[2022].foreign_threshold_usd_wan is None
+    request_started.send(sender=None)
+    assert options.rules_by_year()[2022].foreign_threshold_usd_wan == Decimal(1000)
