@@ -32,7 +32,7 @@ from zhaoshang.metrics.models import CountingRules
 from zhaoshang.metrics.selectors import ineligible_projects, options_in_force
 from zhaoshang.metrics.services import counting_rules_save
 from zhaoshang.organisation.choices import Role
-from zhaoshang.organisation.models import User
+from zhaoshang.organisation.models import Unit, User
 from zhaoshang.projects.models import DuplicateCandidate, Project
 from zhaoshang.projects.services import duplicate_resolve
 from zhaoshang.security.models import AccountSecurity
@@ -505,3 +505,15 @@ def test_options_are_read_again_when_a_request_starts(units, client):
     assert options.rules_by_year()[2022].foreign_threshold_usd_wan is None
     client.get("/accounts/login/")  # any request
     assert options.rules_by_year()[2022].foreign_threshold_usd_wan == Decimal(1000)
+
+
+def test_a_unit_becoming_a_department_moves_its_projects_under_the_department_bound(units):
+    cd = units.chuandian
+    signed(cd, 6000, D(2022, 3, 1))  # 6000万: below 1亿 for a town, at least 5000万 for a department
+    _rules(2022, min_project_wan=Decimal(10000), min_department_project_wan=Decimal(5000))
+    assert measure("signed_projects", period=JAN_JUL_2022) == 0
+    # Changed however it is (here a bare UPDATE): the summary's trigger marks the unit.
+    Unit.objects.filter(pk=cd.pk).update(kind="department")
+    assert measure("signed_projects", period=JAN_JUL_2022) == 1
+    assert measure("signed_projects", period=JAN_JUL_2022, unit=cd) == 1
+    assert rollup.verify() == []

@@ -736,7 +736,9 @@ def _mark_insert(spec, row: str) -> str:
 
 
 def trigger_sql(vendor: str) -> list[str]:
-    """The statements that create the triggers on ``vendor`` (sqlite or postgresql)."""
+    """The statements that create the triggers on ``vendor`` (sqlite or postgresql). A unit's kind
+    is watched with its region: the 不予认定 size rule gives 区直/市直 departments their own bound
+    (``metrics.options``), so a unit becoming a department changes what its projects count."""
     out = []
     unit_mark = f"INSERT INTO {MARK_TABLE} (kind, unit_id) VALUES ('unit', NEW.id)"
     all_mark = f"INSERT INTO {MARK_TABLE} (kind) VALUES ('all')"
@@ -753,8 +755,8 @@ def trigger_sql(vendor: str) -> list[str]:
                 f"CREATE TRIGGER zs_rollup_{table}_d AFTER DELETE ON {table} BEGIN {_mark_insert(spec, 'OLD')}; END"
             )
         out.append(
-            "CREATE TRIGGER zs_rollup_unit_region AFTER UPDATE OF region_id ON organisation_unit "
-            f"WHEN OLD.region_id IS NOT NEW.region_id BEGIN {unit_mark}; END"
+            "CREATE TRIGGER zs_rollup_unit_region AFTER UPDATE OF region_id, kind ON organisation_unit "
+            f"WHEN OLD.region_id IS NOT NEW.region_id OR OLD.kind IS NOT NEW.kind BEGIN {unit_mark}; END"
         )
         out.append(
             "CREATE TRIGGER zs_rollup_region_tree AFTER UPDATE ON organisation_region "
@@ -778,7 +780,8 @@ def trigger_sql(vendor: str) -> list[str]:
     )
     out.append(
         "CREATE TRIGGER zs_rollup_unit_region AFTER UPDATE ON organisation_unit FOR EACH ROW "
-        "WHEN (OLD.region_id IS DISTINCT FROM NEW.region_id) EXECUTE FUNCTION zs_rollup_unit_region()"
+        "WHEN (OLD.region_id IS DISTINCT FROM NEW.region_id OR OLD.kind IS DISTINCT FROM NEW.kind) "
+        "EXECUTE FUNCTION zs_rollup_unit_region()"
     )
     out.append(
         "CREATE OR REPLACE FUNCTION zs_rollup_region_tree() RETURNS trigger LANGUAGE plpgsql AS $$ "
