@@ -18,6 +18,7 @@ from django.utils import timezone
 from factories import FundsRecordFactory, UnitFactory
 from test_assessment import by_name, make_scheme, per_item, signed
 from test_duplicates import report_twice
+from test_exchange_support import run_import, write_xlsx
 from test_setup import _formset_data, setup
 from zhaoshang.assessment import scoring
 from zhaoshang.assessment.choices import FindingKind, ItemKind, ScoringRule
@@ -517,3 +518,33 @@ def test_a_unit_becoming_a_department_moves_its_projects_under_the_department_bo
     assert measure("signed_projects", period=JAN_JUL_2022) == 1
     assert measure("signed_projects", period=JAN_JUL_2022, unit=cd) == 1
     assert rollup.verify() == []
+
+
+def test_import_reads_the_landing_unit_and_the_eligibility_flags(units, tmp_path):
+    path = write_xlsx(
+        tmp_path / "projects.xlsx",
+        [
+            [
+                "项目名称",
+                "投资方",
+                "引进单位",
+                "总投资(万元)",
+                "项目阶段",
+                "签约日期",
+                "落户单位",
+                "房地产项目",
+                "本地投资方",
+            ],
+            ["甲项目", "甲公司", "川店镇", 30000, "签约", "2022-07-03", "马山镇", "是", "否"],
+        ],
+    )
+    status, _out, err = run_import("projects", str(path))
+    assert status == 0, err
+    project = Project.objects.get(name="甲项目")
+    assert (project.landing_unit, project.is_real_estate, project.is_local_investor) == (
+        units.mashan,
+        True,
+        False,
+    )
+    # Imported by the bureau (recognised): the signing's recognition day is the import's.
+    assert project.signing_recognised_on == timezone.localdate()

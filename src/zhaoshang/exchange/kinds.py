@@ -968,6 +968,9 @@ class ProjectSheet(Sheet):
         Column("foreign_usd_wan", "外资(万美元)", "amount", unit="万美元", synonyms=("折合美元(万美元)",),
                field="foreign_usd_wan"),
         Column("lead_unit", "牵头单位", field="lead_unit", auto=False, dropdown="units"),
+        Column("landing_unit", "落户单位", field="landing_unit", auto=False, dropdown="units",
+               synonyms=("落户地", "落地单位"),
+               help=gettext_lazy("项目落户的乡镇街道或园区(口径选项启用按比例分成时与引进单位分享该项目)")),
         Column("service_team", "服务专班", field="service_team"),
         Column("helper_units", "协助单位", "list", field="helper_units", auto=False,
                help=gettext_lazy("用顿号分隔;协助单位不计入其成绩")),
@@ -1017,6 +1020,12 @@ class ProjectSheet(Sheet):
             values["lead_unit"] = (
                 ctx.find_unit(row["lead_unit"], "lead_unit", check_scope=False)
                 if row.get("lead_unit")
+                else None
+            )
+        if row.has("landing_unit"):
+            values["landing_unit"] = (
+                ctx.find_unit(row["landing_unit"], "landing_unit", check_scope=False)
+                if row.get("landing_unit")
                 else None
             )
         m2m = {}
@@ -1173,7 +1182,9 @@ class ProjectSheet(Sheet):
 
         return (
             Project.objects.filter(is_deleted=False)
-            .select_related("investor", "introducing_unit", "industry", "chain", "region", "lead_unit")
+            .select_related(
+                "investor", "introducing_unit", "industry", "chain", "region", "lead_unit", "landing_unit"
+            )
             .prefetch_related("investor__tags", "helper_units")
             .order_by("pk")
         )
@@ -1234,6 +1245,7 @@ class ProjectSheet(Sheet):
                 "industry": "industry__name",
                 "chain": "chain__name",
                 "lead_unit": "lead_unit__name",
+                "landing_unit": "landing_unit__name",
             },
             computed={
                 "investor_tags": (("investor_id",), tags.__getitem__),
