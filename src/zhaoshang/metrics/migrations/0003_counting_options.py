@@ -2,20 +2,6 @@
 
 from django.db import migrations, models
 
-from zhaoshang.metrics.rollup import drop_trigger_sql, trigger_sql
-
-
-def recreate_triggers(apps, schema_editor):
-    """The unit trigger now watches a unit's kind too (the 不予认定 size rule of 区直/市直 departments):
-    recreate the triggers, and have the next read rebuild the summary (changes made meanwhile)."""
-    vendor = schema_editor.connection.vendor
-    if vendor not in ("sqlite", "postgresql"):
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for statement in [*drop_trigger_sql(vendor), *trigger_sql(vendor)]:
-            cursor.execute(statement)
-        cursor.execute("INSERT INTO metrics_rollupmark (kind) VALUES ('all')")
-
 
 class Migration(migrations.Migration):
 
@@ -53,5 +39,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('landing_share__isnull', True), models.Q(('landing_share__gte', 0), ('landing_share__lte', 1)), _connector='OR'), name='counting_rules_share_within_one', violation_error_message='分成比例应在0到1之间。'), models.CheckConstraint(condition=models.Q(('threshold_wan__gt', 0), models.Q(('foreign_threshold_usd_wan__isnull', True), ('foreign_threshold_usd_wan__gt', 0), _connector='OR')), name='counting_rules_thresholds_positive', violation_error_message='门槛必须大于0。')],
             },
         ),
-        migrations.RunPython(recreate_triggers, migrations.RunPython.noop),
     ]
