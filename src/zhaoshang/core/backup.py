@@ -47,8 +47,9 @@ def backed_up_models() -> list:
 
 
 def _table_lines(model):
-    """One JSON line per row, by primary key; foreign keys to content types by natural key."""
-    queryset = model._default_manager.order_by("pk")
+    """One JSON line per row, by primary key; foreign keys to content types by natural key. Every
+    row: the base manager, not the default one, which hides rows such as recognised versions."""
+    queryset = model._base_manager.order_by("pk")
     for obj in queryset.iterator(chunk_size=2000):
         yield serializers.serialize("json", [obj], use_natural_foreign_keys=True)[1:-1].strip()
 

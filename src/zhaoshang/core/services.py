@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.audit.models import AuditAction
 from zhaoshang.audit.services import audit_record, snapshot
-from zhaoshang.core import access
+from zhaoshang.core import access, versions
 from zhaoshang.core.choices import ReviewStatus
 
 
@@ -78,6 +78,7 @@ def record_delete(*, user, instance: models.Model) -> None:
     with transaction.atomic():
         before = snapshot(instance)
         label = str(instance)
+        versions.drop(type(instance), [instance.pk])  # a deleted record counts on neither basis
         if hasattr(instance, "is_deleted"):
             type(instance)._default_manager.filter(pk=instance.pk).update(
                 is_deleted=True, version=F("version") + 1

@@ -802,6 +802,18 @@ def drop_trigger_sql(vendor: str) -> list[str]:
     return [f"DROP FUNCTION IF EXISTS {n}() CASCADE" for n in names]
 
 
+def drop_triggers_before_rebuild(apps, schema_editor) -> None:
+    """A migration step (RunPython) before one that makes SQLite rebuild a tracked table (a new or
+    removed constraint): SQLite refuses to while the summary's triggers name the table. ``migrate``
+    recreates them at its end (metrics' post_migrate ``ensure_triggers``) and has the next read
+    rebuild the summary."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        for statement in drop_trigger_sql("sqlite"):
+            cursor.execute(statement)
+
+
 def _present_triggers(cursor, vendor: str) -> set[str]:
     if vendor == "sqlite":
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'zs_rollup_%'")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.access import ADD, BUREAU_ONLY, CHANGE, Scope, register_scope
-from zhaoshang.core.models import Reported, TimeStamped
+from zhaoshang.core.models import KeepsRecognisedVersion, TimeStamped, version_index
 from zhaoshang.organisation.choices import Role
 from zhaoshang.projects.choices import (
     ORDERED_DATE_FIELDS,
@@ -50,7 +50,7 @@ INTENTION_NOT_SIGNED = _(
 SIGNED_STAGES = (Stage.SIGNED, Stage.COMMENCED, Stage.IN_PRODUCTION, Stage.EFFECTIVE)
 
 
-class Project(Reported):
+class Project(KeepsRecognisedVersion):
     """招商项目, the centre of the domain (SPEC §2).
 
     Money is in 万元 (RMB) or 万美元, exact to four decimals (one yuan). A project counts for its one
@@ -166,7 +166,7 @@ class Project(Reported):
         verbose_name_plural = _("招商项目")
         ordering = ["-signed_on", "-id"]
         # 逾期未开工 (overdue_start_projects) is counted by agreed start date over a period.
-        indexes = [models.Index(fields=["agreed_start_on"], name="projects_agreed_start")]
+        indexes = [models.Index(fields=["agreed_start_on"], name="projects_agreed_start"), version_index("project")]
         constraints = [
             _non_negative("project", "total_investment_wan", _("总投资不能为负数。")),
             _non_negative("project", "added_investment_wan", _("新增投资不能为负数。")),
@@ -249,7 +249,7 @@ class Project(Reported):
         return self.total_investment_wan
 
 
-class FundsRecord(Reported):
+class FundsRecord(KeepsRecognisedVersion):
     """到位资金: one project's funds in place in one month, each recognised on its own."""
 
     project = models.ForeignKey(
@@ -269,9 +269,12 @@ class FundsRecord(Reported):
         verbose_name = _("到位资金")
         verbose_name_plural = _("到位资金")
         ordering = ["-month", "project_id"]
+        indexes = [version_index("funds")]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "month"],
+                # A recognised version kept beside the record (core.models) is its copy, not a second record.
+                condition=Q(recognised_version_of__isnull=True),
                 name="funds_one_per_project_month",
                 violation_error_message=_("该项目该月份已有到位资金记录。"),
             ),

@@ -18,7 +18,7 @@ from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import indicators as metric_indicators
 from zhaoshang.metrics.engine import ZERO
 from zhaoshang.metrics.formatting import yoy_text
-from zhaoshang.metrics.indicators import REGISTRY, Basis, basis_filter
+from zhaoshang.metrics.indicators import REGISTRY, Basis, counted_rows
 from zhaoshang.metrics.periods import Period, month
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Project
@@ -210,8 +210,8 @@ def key_projects(ctx: ReportContext, period: Period) -> list[tuple[Project, str,
     week): (project, stage then, what happened during the week). Counted investment ≥ 10亿元;
     withdrawn (退库) projects never count; the basis applies as for every figure."""
     qs = (
-        Project.objects.filter(is_deleted=False, region__path__startswith=ctx.region.path)
-        .filter(basis_filter(ctx.basis))
+        counted_rows(Project, ctx.basis)
+        .filter(is_deleted=False, region__path__startswith=ctx.region.path)
         .exclude(stage=Stage.WITHDRAWN)
         .filter(
             Q(total_investment_wan__gte=rules.KEY_PROJECT_WAN, added_investment_wan__isnull=True)
