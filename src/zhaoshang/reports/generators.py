@@ -382,7 +382,7 @@ def weekly(ctx: ReportContext) -> Report:
             rows.append(
                 [
                     str(index),
-                    link(md(project.name), project_url(project.pk)),
+                    link(md(project.name), project_url(project)),
                     md(project.introducing_unit.name),
                     wan_to_yi(project.counted_investment_wan),
                     str(Stage(stage).label),
@@ -625,7 +625,7 @@ def leaderboard(ctx: ReportContext) -> Report:
     rows = [
         [
             str(i),
-            link(md(p.name), project_url(p.pk)),
+            link(md(p.name), project_url(p)),
             md(p.introducing_unit.name),
             wan_to_yi(p.counted_investment_wan),
             month_day(p.signed_on),
