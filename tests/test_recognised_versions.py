@@ -137,6 +137,10 @@ def test_a_record_returned_for_change_counts_at_its_recognised_version(units, bu
     assert "引进单位</th><td>川店镇</td><td" in table and ">马山镇</td></tr>" in table
     assert "总投资(万元)</th><td>10000</td><td" in table and ">25000</td></tr>" in table
 
+    # The list marks it; it lists one project, not two.
+    listing = client_as(bureau).get("/projects/").content.decode()
+    assert listing.count("变更待认定") == 1 and listing.count(record.get_absolute_url() + '"') == 1
+
     # Recognised in the end: the version recognised first counted until then.
     assert record_transition(user=bureau, model=Project, pks=[record.pk], transition="recognise") == 1
     assert signed(OK) == signed(UP) == (1, Decimal(25000))

@@ -14,6 +14,7 @@ caller's transaction, so a figure never sees the change without the copy.
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 
 from zhaoshang.core.choices import ReviewStatus
 from zhaoshang.core.models import KeepsRecognisedVersion
@@ -77,6 +78,11 @@ def with_versions(model: type[models.Model]) -> set[int]:
     return set(
         model.all_rows.filter(recognised_version_of__isnull=False).values_list("recognised_version_of", flat=True)
     )
+
+
+def kept_exists(model: type[models.Model]) -> Exists:
+    """An annotation: whether the row keeps a recognised version (for list pages)."""
+    return Exists(model.all_rows.filter(recognised_version_of=OuterRef("pk")))
 
 
 def pending_version(obj: models.Model) -> models.Model | None:

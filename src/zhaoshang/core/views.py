@@ -67,7 +67,11 @@ class ObjectListView(ModelViewMixin, SingleTableMixin, FilterView):
     empty_hint = ""
 
     def get_queryset(self) -> models.QuerySet:
-        return access.restrict(self.base_queryset(), self.request.user, access.VIEW)
+        queryset = access.restrict(self.base_queryset(), self.request.user, access.VIEW)
+        if versions.keeps_versions(self.model):
+            # "变更待认定" beside the status of a record whose change is under review.
+            queryset = queryset.annotate(changing_recognised=versions.kept_exists(self.model))
+        return queryset
 
     def get_table_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"request": self.request}
