@@ -488,8 +488,8 @@ def test_monthly_confirmations(demo):
     names exactly those units."""
     from zhaoshang.cycle.calendar import deadline
     from zhaoshang.cycle.models import MonthlyReport
-    from zhaoshang.reports.generators import generate
     from zhaoshang.reports.figures import ReportContext
+    from zhaoshang.reports.generators import generate
     from zhaoshang.reports.periods import report_period
 
     today = timezone.localdate()
@@ -508,7 +508,9 @@ def test_monthly_confirmations(demo):
     assert 0 < share < 0.15  # about one unit-month in twenty
     period = report_period("bulletin", end=f"{month.year}-{month.month:02d}", today=today)
     district = Region.objects.get(code="421003")
-    text = generate("bulletin", ReportContext(region=district, period=period, basis="recognised", today=today))
+    text = generate(
+        "bulletin", ReportContext(region=district, period=period, basis="recognised", today=today)
+    )
     line = [p for p in text.markdown.splitlines() if "数据未按时报送的单位" in p]
     if late:
         assert line and f"单位{len(late)}个" in line[0]

@@ -37,12 +37,14 @@ def keep(model: type[models.Model], pks: Iterable[int]) -> int:
     for start in range(0, len(pks), BATCH):
         chunk = pks[start : start + BATCH]
         has_copy = set(
-            model.all_rows.filter(recognised_version_of__in=chunk).values_list("recognised_version_of", flat=True)
+            model.all_rows.filter(recognised_version_of__in=chunk).values_list(
+                "recognised_version_of", flat=True
+            )
         )
         rows = list(
-            model.objects.filter(pk__in=chunk, review_status=ReviewStatus.RECOGNISED, is_deleted=False).exclude(
-                pk__in=has_copy
-            )
+            model.objects.filter(
+                pk__in=chunk, review_status=ReviewStatus.RECOGNISED, is_deleted=False
+            ).exclude(pk__in=has_copy)
         )
         if not rows:
             continue
@@ -76,7 +78,9 @@ def with_versions(model: type[models.Model]) -> set[int]:
     if not keeps_versions(model):
         return set()
     return set(
-        model.all_rows.filter(recognised_version_of__isnull=False).values_list("recognised_version_of", flat=True)
+        model.all_rows.filter(recognised_version_of__isnull=False).values_list(
+            "recognised_version_of", flat=True
+        )
     )
 
 

@@ -166,7 +166,10 @@ class Project(KeepsRecognisedVersion):
         verbose_name_plural = _("招商项目")
         ordering = ["-signed_on", "-id"]
         # 逾期未开工 (overdue_start_projects) is counted by agreed start date over a period.
-        indexes = [models.Index(fields=["agreed_start_on"], name="projects_agreed_start"), version_index("project")]
+        indexes = [
+            models.Index(fields=["agreed_start_on"], name="projects_agreed_start"),
+            version_index("project"),
+        ]
         constraints = [
             _non_negative("project", "total_investment_wan", _("总投资不能为负数。")),
             _non_negative("project", "added_investment_wan", _("新增投资不能为负数。")),
