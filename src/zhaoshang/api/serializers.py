@@ -1,0 +1,171 @@
+"""Read representations of the records (ids for relations, names beside them for display)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from zhaoshang.activities.models import Activity
+from zhaoshang.api.models import ApiToken
+from zhaoshang.leads.models import Lead
+from zhaoshang.metrics.indicators import Basis
+from zhaoshang.organisation.models import Region, Unit
+from zhaoshang.projects.models import FundsRecord, Project
+from zhaoshang.targets.models import Target
+
+REVIEW = ("review_status", "submitted_at", "recognised_at", "return_reason", "version")
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ("id", "code", "name", "level", "parent", "path")
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ("id", "name", "short_name", "kind", "region", "region_name", "parent", "order", "is_active")
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    investor_name = serializers.CharField(source="investor.name", read_only=True)
+    introducing_unit_name = serializers.CharField(source="introducing_unit.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = (
+            "id",
+            "name",
+            "investor",
+            "investor_name",
+            "introducing_unit",
+            "introducing_unit_name",
+            "region",
+            "region_name",
+            "kind",
+            "stage",
+            "total_investment_wan",
+            "added_investment_wan",
+            "foreign_usd_wan",
+            "is_major",
+            "is_leading_industry",
+            "is_intention_agreement",
+            "signed_on",
+            "commenced_on",
+            "in_production_on",
+            "ended_on",
+            *REVIEW,
+        )
+
+
+class FundsRecordSerializer(serializers.ModelSerializer):
+    project_name = serializers.CharField(source="project.name", read_only=True)
+
+    class Meta:
+        model = FundsRecord
+        fields = (
+            "id",
+            "project",
+            "project_name",
+            "month",
+            "amount_wan",
+            "outside_province_wan",
+            "outside_city_wan",
+            "foreign_usd_wan",
+            "foreign_cash_usd_wan",
+            "recognised_amount_wan",
+            *REVIEW,
+        )
+
+
+class LeadSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Lead
+        fields = (
+            "id",
+            "title",
+            "unit",
+            "unit_name",
+            "reported_on",
+            "intended_investment_wan",
+            "is_valuable",
+            "status",
+            "assigned_unit",
+            "project",
+            *REVIEW,
+        )
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = (
+            "id",
+            "kind",
+            "unit",
+            "unit_name",
+            "started_on",
+            "ended_on",
+            "destination",
+            "out_of_province",
+            "enterprise_count",
+            "batches",
+            *REVIEW,
+        )
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = ("id", "year", "campaign", "unit", "region", "indicator", "value")
+
+
+class TransitionSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        label=_("退回原因"), required=False, allow_blank=True, max_length=500, default=""
+    )
+
+
+class TransitionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    review_status = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class MetricQuerySerializer(serializers.Serializer):
+    indicator = serializers.CharField(label=_("指标代码"))
+    period = serializers.CharField(label=_("期间"), help_text=_("YYYY-MM、YYYY-Qn、YYYY-H1/H2 或 YYYY"))
+    scope = serializers.CharField(
+        label=_("范围"),
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_("region:<区划代码> 或 unit:<单位编号>;留空为本账号的管辖范围"),
+    )
+    basis = serializers.ChoiceField(label=_("口径"), choices=Basis.choices, default=Basis.RECOGNISED)
+
+
+class MetricSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    period_label = serializers.CharField()
+    basis = serializers.CharField()
+    scope = serializers.CharField()
+    value = serializers.DecimalField(max_digits=24, decimal_places=4)
+    previous = serializers.DecimalField(max_digits=24, decimal_places=4)
+    growth = serializers.DecimalField(max_digits=24, decimal_places=6, allow_null=True)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from zhaoshang.upward import views
+
+app_name = "upward"
+
+urlpatterns = [
+    path("", views.reconciliation, name="reconciliation"),
+    path("export/", views.export, name="export"),
+    path("import/", views.import_recognised, name="import"),
+]
