@@ -6,3 +6,6 @@ class UpwardConfig(AppConfig):
     name = "zhaoshang.upward"
     label = "upward"
     verbose_name = _("向上报送")
+
+    def ready(self) -> None:
+        from zhaoshang.upward import indicators  # noqa: F401  (registers the platform indicators)

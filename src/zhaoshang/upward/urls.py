@@ -9,3 +9,4 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("import/", views.import_recognised, name="import"),
 ]
+urlpatterns += [path("projects/<int:pk>/<str:platform>/", views.registration, name="registration")]
