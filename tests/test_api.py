@@ -269,3 +269,19 @@ def test_docs_are_served_without_cdn(people, client_as):
     assert "/static/drf_spectacular_sidecar/" in page
     assert "cdn" not in page.lower()
     assert client.get("/api/schema/").status_code == 200
+
+
+def test_security_administrator_revokes_any_token(people, make_user, client_as):
+    token = token_create(user=people.head_a, name="数据大屏")[0]
+    secadmin = client_as(make_user(Role.SECADMIN))
+    page = secadmin.get("/api/tokens/").content.decode()
+    assert people.head_a.username in page and "数据大屏" in page
+    secadmin.post(f"/api/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    entry = AuditEntry.objects.filter(model="api.apitoken", action="delete").get()
+    assert entry.before["user"] == people.head_a.username
+
+
+def test_errors_are_in_chinese():
+    assert Client().get("/api/projects/").json()["detail"] == "身份认证信息未提供。"

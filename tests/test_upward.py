@@ -218,3 +218,29 @@ def test_pages(tmp_path, data, bureau, client_as, region_tree, make_user):
     assert response.status_code == 200 and "不予认定的项目必须填写原因" in response.content.decode()
     client.post(f"/upward/projects/{a.pk}/city/", {"code": "JZ-7", "status": "registered"})
     assert PlatformRecord.objects.get(project=a, platform="city").code == "JZ-7"
+
+
+def test_reconciliation_and_platform_records_through_the_api(tmp_path, data, bureau, units, make_user):
+    from django.test import Client
+
+    from zhaoshang.api.services import token_create
+
+    services.upward_import(user=bureau, platform=Platform.PROVINCE, path=upper_file(tmp_path, PROVINCE_ROWS))
+    client = Client(HTTP_AUTHORIZATION=f"Token {token_create(user=bureau, name='市级系统')[1]}")
+    rows = client.get("/api/reconciliation/?platform=province&period=2022-03").json()
+    by_name = {r["project_name"]: r for r in rows}
+    # 甲 March as in the page: 700 − 1000 = −300, 700 − 800 = −100.
+    assert (by_name["项目甲"]["difference_reported"], by_name["项目甲"]["difference_recognised"]) == (
+        "-300.0000",
+        "-100.0000",
+    )
+    assert by_name["项目丁"]["upper"] is None and by_name["项目丁"]["platform_status"] == "not_registered"
+    project = client.get(f"/api/projects/{data[2].pk}/").json()
+    assert project["platform_records"][0]["status"] == "refused"
+    # A unit account sees its own unit's rows only (项目乙 is 马山镇's).
+    head = make_user(Role.UNIT_HEAD, unit=units.chuandian)
+    own = Client(HTTP_AUTHORIZATION=f"Token {token_create(user=head, name='x')[1]}")
+    names = {
+        r["project_name"] for r in own.get("/api/reconciliation/?platform=province&period=2022-03").json()
+    }
+    assert names == {"项目甲", "项目丙", "项目丁"}

@@ -5,11 +5,14 @@ from rest_framework import serializers
 
 from zhaoshang.activities.models import Activity
 from zhaoshang.api.models import ApiToken
+from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.leads.models import Lead
 from zhaoshang.metrics.indicators import Basis
 from zhaoshang.organisation.models import Region, Unit
 from zhaoshang.projects.models import FundsRecord, Project
 from zhaoshang.targets.models import Target
+from zhaoshang.upward.choices import Platform, PlatformStatus
+from zhaoshang.upward.models import PlatformFunds, PlatformRecord
 
 REVIEW = ("review_status", "submitted_at", "recognised_at", "return_reason", "version")
 
@@ -28,7 +31,36 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ("id", "name", "short_name", "kind", "region", "region_name", "parent", "order", "is_active")
 
 
+class PlatformRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlatformRecord
+        fields = (
+            "id",
+            "project",
+            "platform",
+            "code",
+            "status",
+            "refusal_reason",
+            "recognised_investment_wan",
+        )
+
+
+class PlatformFundsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlatformFunds
+        fields = ("id", "project", "platform", "month", "recognised_amount_wan", "note")
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    """Master data without personal data (contacts and their phones stay on the pages)."""
+
+    class Meta:
+        model = Enterprise
+        fields = ("id", "name", "credit_code", "location", "stock_code", "tags")
+
+
 class ProjectSerializer(serializers.ModelSerializer):
+    platform_records = PlatformRecordSerializer(many=True, read_only=True)
     investor_name = serializers.CharField(source="investor.name", read_only=True)
     introducing_unit_name = serializers.CharField(source="introducing_unit.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -57,6 +89,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "in_production_on",
             "ended_on",
             *REVIEW,
+            "platform_records",
         )
 
 
@@ -169,3 +202,22 @@ class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
         fields = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+
+
+class ReconciliationQuerySerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(label=_("上级平台"), choices=Platform.choices)
+    period = serializers.CharField(label=_("期间"), help_text=_("YYYY-MM、YYYY-Qn、YYYY-H1/H2 或 YYYY"))
+
+
+class ReconciliationRowSerializer(serializers.Serializer):
+    project = serializers.IntegerField(source="project.pk")
+    project_name = serializers.CharField(source="project.name")
+    month = serializers.DateField()
+    platform_code = serializers.CharField(source="record.code", default="")
+    platform_status = serializers.CharField(source="record.status", default=PlatformStatus.NOT_REGISTERED)
+    reported = serializers.DecimalField(max_digits=24, decimal_places=4)
+    recognised = serializers.DecimalField(max_digits=24, decimal_places=4)
+    upper = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    difference_reported = serializers.DecimalField(max_digits=24, decimal_places=4)
+    difference_recognised = serializers.DecimalField(max_digits=24, decimal_places=4)
+    reason = serializers.CharField()

@@ -12,11 +12,15 @@ router.register("funds", views.FundsRecordViewSet, basename="funds")
 router.register("leads", views.LeadViewSet, basename="lead")
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("targets", views.TargetViewSet, basename="target")
+router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
+router.register("platform-records", views.PlatformRecordViewSet, basename="platform-record")
+router.register("platform-funds", views.PlatformFundsViewSet, basename="platform-funds")
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("regions", views.RegionViewSet, basename="region")
 
 urlpatterns = [
     path("metrics/", views.MetricView.as_view(), name="metrics"),
+    path("reconciliation/", views.ReconciliationView.as_view(), name="reconciliation"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

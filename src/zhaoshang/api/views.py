@@ -16,6 +16,8 @@ from zhaoshang.activities.filtersets import ActivityFilterSet
 from zhaoshang.activities.models import Activity
 from zhaoshang.api import selectors, serializers
 from zhaoshang.core import access, workflow
+from zhaoshang.enterprises.filtersets import EnterpriseFilterSet
+from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.leads.filtersets import LeadFilterSet
 from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import engine, periods
@@ -26,6 +28,8 @@ from zhaoshang.projects.filtersets import FundsRecordFilterSet, ProjectFilterSet
 from zhaoshang.projects.models import FundsRecord, Project
 from zhaoshang.targets.filtersets import TargetFilterSet
 from zhaoshang.targets.models import Target
+from zhaoshang.upward import selectors as upward_selectors
+from zhaoshang.upward.models import PlatformFunds, PlatformRecord
 
 
 class RestrictedViewSet(viewsets.ReadOnlyModelViewSet):
@@ -115,8 +119,10 @@ class ProjectViewSet(WorkflowMixin, RestrictedViewSet):
     filterset_class = ProjectFilterSet
 
     def base_queryset(self):
-        return Project.objects.select_related("investor", "introducing_unit", "region").order_by(
-            "-signed_on", "-id"
+        return (
+            Project.objects.select_related("investor", "introducing_unit", "region")
+            .prefetch_related("platform_records")
+            .order_by("-signed_on", "-id")
         )
 
 
@@ -162,6 +168,39 @@ class TargetViewSet(RestrictedViewSet):
 
     def base_queryset(self):
         return Target.objects.order_by("-year", "indicator", "id")
+
+
+@_read_schema(serializers.EnterpriseSerializer)
+class EnterpriseViewSet(RestrictedViewSet):
+    """企业客商 (shared master data; no contacts)."""
+
+    serializer_class = serializers.EnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+
+    def base_queryset(self):
+        return Enterprise.objects.prefetch_related("tags").order_by("name", "id")
+
+
+@_read_schema(serializers.PlatformRecordSerializer)
+class PlatformRecordViewSet(RestrictedViewSet):
+    """上级平台登记: a project's code and status on the provincial or city platform."""
+
+    serializer_class = serializers.PlatformRecordSerializer
+    filterset_fields = ("platform", "status", "project")
+
+    def base_queryset(self):
+        return PlatformRecord.objects.order_by("platform", "code", "id")
+
+
+@_read_schema(serializers.PlatformFundsSerializer)
+class PlatformFundsViewSet(RestrictedViewSet):
+    """上级认定到位资金 (imported from the upper platform's file)."""
+
+    serializer_class = serializers.PlatformFundsSerializer
+    filterset_fields = ("platform", "project", "month")
+
+    def base_queryset(self):
+        return PlatformFunds.objects.order_by("-month", "project_id", "id")
 
 
 @_read_schema(serializers.UnitSerializer)
@@ -259,3 +298,29 @@ class MetricView(APIView):
                 {"scope": [_("范围格式应为 region:<区划代码> 或 unit:<单位编号>。")]}
             )
         raise exceptions.NotFound(_("该范围不存在或不在本账号的管辖范围内。"))
+
+
+class ReconciliationView(APIView):
+    """Our reported and recognised funds in place against an upper platform's, per project and month."""
+
+    @extend_schema(
+        parameters=[serializers.ReconciliationQuerySerializer],
+        responses={
+            200: serializers.ReconciliationRowSerializer(many=True),
+            400: OpenApiResponse(description=_("参数错误")),
+        },
+        summary=_("向上报送对账"),
+    )
+    def get(self, request):
+        query = serializers.ReconciliationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            period = periods.parse(query.validated_data["period"])
+        except ValueError as exc:
+            raise exceptions.ValidationError(
+                {"period": [_("期间格式应为 YYYY-MM、YYYY-Qn、YYYY-H1/H2 或 YYYY。")]}
+            ) from exc
+        result = upward_selectors.reconciliation(
+            user=request.user, platform=query.validated_data["platform"], period=period
+        )
+        return Response(serializers.ReconciliationRowSerializer(result.rows, many=True).data)
