@@ -244,3 +244,15 @@ def test_reconciliation_and_platform_records_through_the_api(tmp_path, data, bur
         r["project_name"] for r in own.get("/api/reconciliation/?platform=province&period=2022-03").json()
     }
     assert names == {"项目甲", "项目丙", "项目丁"}
+
+
+def test_registrations_page(data, bureau, client_as, region_tree, make_user, django_assert_max_num_queries):
+    client = client_as(bureau)
+    with django_assert_max_num_queries(12):
+        page = client.get("/upward/registrations/?platform=province").content.decode()
+    # 甲乙丙 registered as P-001..P-003, 丁 not.
+    assert "P-001" in page and "P-003" in page and page.count("未登记") == 1
+    assert "P-002" in client.get("/upward/registrations/?platform=province&q=乙").content.decode()
+    assert "P-001" not in client.get("/upward/registrations/?platform=city").content.decode()
+    other = client_as(make_user(Role.BUREAU, region=region_tree.shashi)).get("/upward/registrations/")
+    assert "项目甲" not in other.content.decode()

@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db import models
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext as _
 
 from zhaoshang.core import access
@@ -138,3 +139,25 @@ def reconciliation(*, user, platform: str, period: Period, region=None) -> Recon
     ]
     rows.sort(key=lambda r: (r.project.name, r.project.pk, r.month))
     return Reconciliation(rows)
+
+
+def registrations(*, user, platform: str, search: str = ""):
+    """The projects ``user`` sees (signed or not, alive), each with its ``platform`` record if any:
+    ``p.on_platform_code`` / ``p.on_platform_status`` / ``p.on_platform_reason``. One query per page."""
+    queryset = (
+        access.restrict(Project.objects.all(), user)
+        .annotate(
+            on_platform=FilteredRelation("platform_records", condition=Q(platform_records__platform=platform))
+        )
+        .annotate(
+            on_platform_code=models.F("on_platform__code"),
+            on_platform_status=models.F("on_platform__status"),
+            on_platform_reason=models.F("on_platform__refusal_reason"),
+        )
+        .select_related("introducing_unit", "region")
+        .order_by("-signed_on", "-id")
+    )
+    search = search.strip()
+    if search:
+        queryset = queryset.filter(Q(name__icontains=search) | Q(on_platform__code__icontains=search))
+    return queryset

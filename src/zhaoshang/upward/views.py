@@ -7,8 +7,10 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -103,6 +105,28 @@ def import_recognised(request):
 
 
 @login_required
+def registrations(request):
+    """The region's projects with their code and status on a platform (the bureau edits each)."""
+    _viewer(request.user)
+    platform = request.GET.get("platform") or Platform.PROVINCE
+    if platform not in Platform.values:
+        platform = Platform.PROVINCE
+    page = Paginator(
+        selectors.registrations(user=request.user, platform=platform, search=request.GET.get("q", "")), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "upward/registrations.html",
+        {
+            "page": page,
+            "platform": platform,
+            "platforms": Platform.choices,
+            "may_write": access.can(request.user, access.CHANGE, PlatformRecord),
+        },
+    )
+
+
+@login_required
 def registration(request, pk, platform):
     project = access.get_restricted_or_404(Project.objects.all(), request.user, pk)
     if platform not in Platform.values:
@@ -124,7 +148,7 @@ def registration(request, pk, platform):
                 form.add_error(None, message)
         else:
             messages.success(request, _("已保存上级平台登记信息。"))
-            return redirect(project.get_absolute_url())
+            return redirect(f"{reverse('upward:registrations')}?platform={platform}")
     return render(
         request,
         "upward/registration.html",
