@@ -256,3 +256,12 @@ def test_registrations_page(data, bureau, client_as, region_tree, make_user, dja
     assert "P-001" not in client.get("/upward/registrations/?platform=city").content.decode()
     other = client_as(make_user(Role.BUREAU, region=region_tree.shashi)).get("/upward/registrations/")
     assert "项目甲" not in other.content.decode()
+
+
+def test_column_map_validation():
+    from django.core.exceptions import ValidationError
+
+    bad = ColumnMap(platform=Platform.PROVINCE, sheet=Sheet.FUNDS, columns=[["no_such_field", "X"]])
+    with pytest.raises(ValidationError):
+        bad.full_clean()
+    ColumnMap(platform=Platform.PROVINCE, sheet=Sheet.FUNDS, columns=[["month", "月份"]]).full_clean()
