@@ -285,3 +285,54 @@ def test_security_administrator_revokes_any_token(people, make_user, client_as):
 
 def test_errors_are_in_chinese():
     assert Client().get("/api/projects/").json()["detail"] == "身份认证信息未提供。"
+
+
+def test_funds_reported_through_the_api(units, people):
+    """A unit reports funds from its app: same form and service as the page (validation, audit,
+    optimistic lock), and only on its own projects."""
+    mine = ProjectFactory(introducing_unit=units.chuandian)
+    theirs = ProjectFactory(introducing_unit=units.mashan)
+    client = api(people.head_a)
+    body = {"project": mine.pk, "month": "2022-05", "amount_wan": "350.5", "outside_province_wan": "100"}
+    response = client.post("/api/funds/", {**body, "submit": True}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert (created["month"], created["amount_wan"], created["review_status"]) == (
+        "2022-05-01",
+        "350.5000",
+        "submitted",
+    )
+    assert AuditEntry.objects.filter(
+        model="projects.fundsrecord", object_id=str(created["id"]), action="create"
+    )
+    # The same project and month again: the model's constraint, in Chinese.
+    again = client.post("/api/funds/", body, content_type="application/json")
+    assert again.status_code == 400
+    assert "该项目该月份已有到位资金记录。" in str(again.json())
+    # Outside-province more than the total: the database rule's message.
+    bad = client.post(
+        "/api/funds/",
+        {**body, "month": "2022-06", "outside_province_wan": "400"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "其中省外资金不能大于到位资金。" in str(bad.json())
+    # Another unit's project is not a choice.
+    foreign = client.post("/api/funds/", {**body, "project": theirs.pk}, content_type="application/json")
+    assert foreign.status_code == 400 and "project" in foreign.json()
+
+    # Change with the version read; a stale version is a conflict.
+    draft = client.post("/api/funds/", {**body, "month": "2022-07"}, content_type="application/json").json()
+    url = f"/api/funds/{draft['id']}/"
+    changed = client.patch(
+        url, {"amount_wan": "400", "version": draft["version"]}, content_type="application/json"
+    )
+    assert changed.status_code == 200 and changed.json()["amount_wan"] == "400.0000"
+    stale = client.patch(
+        url, {"amount_wan": "500", "version": draft["version"]}, content_type="application/json"
+    )
+    assert stale.status_code == 409
+    # Another unit's record is 404, as everywhere.
+    assert (
+        api(people.reporter_b).patch(url, {"amount_wan": "1"}, content_type="application/json").status_code
+        == 404
+    )

@@ -221,3 +221,25 @@ class ReconciliationRowSerializer(serializers.Serializer):
     difference_reported = serializers.DecimalField(max_digits=24, decimal_places=4)
     difference_recognised = serializers.DecimalField(max_digits=24, decimal_places=4)
     reason = serializers.CharField()
+
+
+class FundsWriteSerializer(serializers.Serializer):
+    """The body of a funds report (validated by the same form as the page, ``FundsRecordForm``)."""
+
+    project = serializers.IntegerField(label=_("项目"))
+    month = serializers.CharField(label=_("月份"), help_text=_("YYYY-MM"))
+    amount_wan = serializers.DecimalField(label=_("到位资金(万元)"), max_digits=18, decimal_places=4)
+    outside_province_wan = serializers.DecimalField(max_digits=18, decimal_places=4, required=False)
+    outside_city_wan = serializers.DecimalField(max_digits=18, decimal_places=4, required=False)
+    foreign_usd_wan = serializers.DecimalField(max_digits=18, decimal_places=4, required=False)
+    foreign_cash_usd_wan = serializers.DecimalField(max_digits=18, decimal_places=4, required=False)
+    version = serializers.IntegerField(
+        label=_("版本"), required=False, help_text=_("修改时填读取时的版本;他人已修改则返回 409")
+    )
+    submit = serializers.BooleanField(label=_("同时上报"), required=False, default=False)
+
+
+class FundsPatchSerializer(FundsWriteSerializer):
+    project = serializers.IntegerField(required=False)
+    month = serializers.CharField(required=False)
+    amount_wan = serializers.DecimalField(max_digits=18, decimal_places=4, required=False)
