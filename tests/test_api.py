@@ -336,3 +336,39 @@ def test_funds_reported_through_the_api(units, people):
         api(people.reporter_b).patch(url, {"amount_wan": "1"}, content_type="application/json").status_code
         == 404
     )
+
+
+def test_city_ranks_its_counties_and_units(units, people):
+    # Recognised signings in 2022: 川店镇 10 000, 马山镇 30 000 (荆州区); 岑河镇 5 000 (沙市区).
+    for unit, amount in ((units.chuandian, "10000"), (units.mashan, "30000"), (units.cenhe, "5000")):
+        ProjectFactory(
+            introducing_unit=unit,
+            total_investment_wan=Decimal(amount),
+            stage="signed",
+            signed_on=datetime.date(2022, 3, 10),
+            review_status="recognised",
+        )
+    city = api(people.city_bureau)
+    counties = city.get("/api/ranking/?indicator=signed_amount_wan&period=2022&by=region").json()
+    # 荆州区 10 000 + 30 000 = 40 000 first, 沙市区 5 000 second.
+    assert [(r["rank"], r["name"], Decimal(r["value"])) for r in counties] == [
+        (1, "荆州区", Decimal(40000)),
+        (2, "沙市区", Decimal(5000)),
+    ]
+    by_unit = city.get("/api/ranking/?indicator=signed_amount_wan&period=2022").json()
+    assert [(r["rank"], r["name"]) for r in by_unit] == [
+        (1, "马山镇"),
+        (2, "川店镇"),
+        (3, "岑河镇"),
+        (4, "汽车零部件产业招商专班"),
+    ]
+    # A county ranks only its own units; it cannot rank the city.
+    county = api(people.other_county_bureau)
+    assert [
+        r["name"] for r in county.get("/api/ranking/?indicator=signed_amount_wan&period=2022").json()
+    ] == ["岑河镇"]
+    assert (
+        county.get("/api/ranking/?indicator=signed_amount_wan&period=2022&scope=region:421000").status_code
+        == 404
+    )
+    assert api(people.head_a).get("/api/ranking/?indicator=signed_amount_wan&period=2022").status_code == 403

@@ -243,3 +243,17 @@ class FundsPatchSerializer(FundsWriteSerializer):
     project = serializers.IntegerField(required=False)
     month = serializers.CharField(required=False)
     amount_wan = serializers.DecimalField(max_digits=18, decimal_places=4, required=False)
+
+
+class RankingQuerySerializer(MetricQuerySerializer):
+    by = serializers.ChoiceField(
+        label=_("排名对象"), choices=[("unit", _("单位")), ("region", _("下级区划"))], default="unit"
+    )
+
+
+class RankingRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    id = serializers.IntegerField()
+    code = serializers.CharField(allow_blank=True)
+    name = serializers.CharField()
+    value = serializers.DecimalField(max_digits=24, decimal_places=4)

@@ -20,6 +20,7 @@ router.register("regions", views.RegionViewSet, basename="region")
 
 urlpatterns = [
     path("metrics/", views.MetricView.as_view(), name="metrics"),
+    path("ranking/", views.RankingView.as_view(), name="ranking"),
     path("reconciliation/", views.ReconciliationView.as_view(), name="reconciliation"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -408,3 +408,74 @@ class ReconciliationView(APIView):
             user=request.user, platform=query.validated_data["platform"], period=period
         )
         return Response(serializers.ReconciliationRowSerializer(result.rows, many=True).data)
+
+
+def _ranked(entries: list[tuple[int, str, str, object]]) -> list[dict]:
+    """Largest first; equal values share a rank and the next rank skips (1, 1, 3)."""
+    entries = sorted(entries, key=lambda e: (-e[3], e[0]))
+    out, rank = [], 0
+    for i, (pk, code, name, value) in enumerate(entries):
+        if i == 0 or value != entries[i - 1][3]:
+            rank = i + 1
+        out.append({"rank": rank, "id": pk, "code": code, "name": name, "value": value})
+    return out
+
+
+class RankingView(APIView):
+    """The units, or the regions one level down (a city bureau: its counties), ranked by an indicator
+    in a period on a basis — the city ranks the counties whose data flows to it. Fixed queries."""
+
+    @extend_schema(
+        parameters=[serializers.RankingQuerySerializer],
+        responses={
+            200: serializers.RankingRowSerializer(many=True),
+            400: OpenApiResponse(description=_("参数错误")),
+            403: OpenApiResponse(description=_("没有权限")),
+            404: NOT_FOUND,
+        },
+        summary=_("排名"),
+    )
+    def get(self, request):
+        query = serializers.RankingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        code = data["indicator"].strip()
+        if code not in REGISTRY:
+            raise exceptions.ValidationError({"indicator": [_("没有这个指标:{code}。").format(code=code)]})
+        try:
+            period = periods.parse(data["period"])
+        except ValueError as exc:
+            raise exceptions.ValidationError(
+                {"period": [_("期间格式应为 YYYY-MM、YYYY-Qn、YYYY-H1/H2 或 YYYY。")]}
+            ) from exc
+        region, unit, _label = MetricView._scope(request.user, data["scope"].strip())
+        if unit is not None or region is None:
+            raise exceptions.PermissionDenied(_("排名须以区划为范围(招商局、领导、督查账号)。"))
+        if data["by"] == "region":
+            children = list(selectors.regions_visible(request.user).filter(parent=region).order_by("path"))
+            indicator = REGISTRY[code]
+            values = engine.measure_grouped(
+                code,
+                period=period,
+                basis=data["basis"],
+                group_by=f"{indicator.region_path}__path",
+                region=region,
+            )
+            entries = [
+                (
+                    child.pk,
+                    child.code,
+                    child.name,
+                    sum(
+                        (v for path, v in values.items() if path and path.startswith(child.path)), engine.ZERO
+                    ),
+                )
+                for child in children
+            ]
+        else:
+            units = list(selectors.units_visible(request.user).filter(region__path__startswith=region.path))
+            values = engine.measure_by_unit(
+                code, period=period, basis=data["basis"], unit_ids=[u.pk for u in units]
+            )
+            entries = [(u.pk, "", u.name, values.get(u.pk, engine.ZERO)) for u in units]
+        return Response(serializers.RankingRowSerializer(_ranked(entries), many=True).data)
