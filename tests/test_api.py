@@ -372,3 +372,21 @@ def test_city_ranks_its_counties_and_units(units, people):
         == 404
     )
     assert api(people.head_a).get("/api/ranking/?indicator=signed_amount_wan&period=2022").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/projects/", "/api/funds/", "/api/leads/", "/api/activities/", "/api/units/"]
+)
+def test_lists_cost_fixed_queries(units, people, path, django_assert_max_num_queries):
+    from factories import ActivityFactory, LeadFactory
+
+    for _n in range(8):
+        project = ProjectFactory(introducing_unit=units.chuandian)
+        FundsRecordFactory(project=project)
+        LeadFactory(unit=units.mashan)
+        ActivityFactory(unit=units.cenhe)
+    client = api(people.city_bureau)
+    # Token lookup (+ last-used update), count, page, prefetch of platform records: whatever the rows.
+    with django_assert_max_num_queries(6):
+        response = client.get(path)
+    assert response.status_code == 200 and response.json()["count"] >= 4
