@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "zhaoshang.core",
     "zhaoshang.organisation",
     "zhaoshang.audit",
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
     "zhaoshang.dashboard",
     "zhaoshang.search",
     "zhaoshang.demo",
+    "zhaoshang.api",
+    "zhaoshang.upward",
 ]
 
 MIDDLEWARE = [
@@ -238,3 +243,35 @@ ZHAOSHANG = {
 
 # Optional e-mail channel for notifications (the in-app inbox always works).
 ZHAOSHANG_EMAIL_NOTIFICATIONS = os.environ.get("ZHAOSHANG_EMAIL_NOTIFICATIONS") == "1"
+
+
+# --- open API (zhaoshang.api) -----------------------------------------------------------------------
+# Token per user (or the signed-in session, for the browsable schema); page size bounded; writes
+# throttled per user (ZHAOSHANG_API_WRITE_RATE, e.g. "60/min").
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "zhaoshang.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "zhaoshang.api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["zhaoshang.api.throttling.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"write": os.environ.get("ZHAOSHANG_API_WRITE_RATE", "60/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "zhaoshang.api.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "招商 开放接口",
+    "DESCRIPTION": "招商项目、到位资金、招商信息、招商活动、目标任务、单位、区划与指标。"
+    "以 `Authorization: Token <令牌>` 调用;权限与令牌所属账号在网页上的权限相同。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {},
+    "COMPONENT_SPLIT_REQUEST": True,
+}
