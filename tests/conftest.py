@@ -17,6 +17,13 @@ from zhaoshang.organisation.choices import RegionLevel, UnitKind
 from zhaoshang.organisation.models import AssessmentGroup, Region, Unit, User
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """Background jobs run in the process that enqueues them, before ``enqueue`` returns; tests of
+    the worker itself switch back to the database backend (tests/test_jobs.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def region_tree(db):
     """province › city › two counties: ``.province``, ``.city``, ``.shashi`` (沙市区), ``.jingzhou`` (荆州区)."""
