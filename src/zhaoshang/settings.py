@@ -286,5 +286,9 @@ ZHAOSHANG = {
     "ENFORCE_ACCOUNT_POLICY": PRODUCTION or os.environ.get("ZHAOSHANG_ENFORCE_ACCOUNT_POLICY") == "1",
 }
 
+# Nightly verified backups (core.jobs, `backup` at 02:30) and how many are kept.
+ZHAOSHANG_BACKUP_DIR = os.environ.get("ZHAOSHANG_BACKUP_DIR") or str(VAR_DIR / "backups")
+ZHAOSHANG_BACKUP_KEEP = int(os.environ.get("ZHAOSHANG_BACKUP_KEEP", "14"))
+
 # Optional e-mail channel for notifications (the in-app inbox always works).
 ZHAOSHANG_EMAIL_NOTIFICATIONS = os.environ.get("ZHAOSHANG_EMAIL_NOTIFICATIONS") == "1"
