@@ -290,5 +290,11 @@ ZHAOSHANG = {
 ZHAOSHANG_BACKUP_DIR = os.environ.get("ZHAOSHANG_BACKUP_DIR") or str(VAR_DIR / "backups")
 ZHAOSHANG_BACKUP_KEEP = int(os.environ.get("ZHAOSHANG_BACKUP_KEEP", "14"))
 
+# `zhaoshang health` (core.health): how long the worker may go without a heartbeat (or a job wait),
+# the newest backup's greatest age, the least free disk space under ZHAOSHANG_VAR and the backups.
+ZHAOSHANG_HEALTH_WORKER_MINUTES = int(os.environ.get("ZHAOSHANG_HEALTH_WORKER_MINUTES", "20"))
+ZHAOSHANG_HEALTH_BACKUP_HOURS = int(os.environ.get("ZHAOSHANG_HEALTH_BACKUP_HOURS", "26"))
+ZHAOSHANG_HEALTH_MIN_FREE_MB = int(os.environ.get("ZHAOSHANG_HEALTH_MIN_FREE_MB", "1024"))
+
 # Optional e-mail channel for notifications (the in-app inbox always works).
 ZHAOSHANG_EMAIL_NOTIFICATIONS = os.environ.get("ZHAOSHANG_EMAIL_NOTIFICATIONS") == "1"
