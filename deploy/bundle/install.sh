@@ -6,6 +6,7 @@
 #   sudo ./install.sh --database-url postgres://zhaoshang:密码@127.0.0.1:5432/zhaoshang
 #   ./install.sh --no-system --prefix DIR   # only the application in DIR (no user, systemd, nginx);
 #                                           # settings from the caller's environment
+#   ./install.sh --no-system --skip-setup   # ... without migrate/collectstatic (an image build)
 #
 # What it does (system mode): a `zhaoshang` system user; the application in /opt/zhaoshang (a Python
 # virtual environment installed from wheels/ with --no-index and the hashes of requirements.lock,
@@ -23,6 +24,7 @@ ETC=/etc/zhaoshang
 SYSTEM=1
 PYTHON=${PYTHON:-python3}
 DATABASE_URL_ARG=""
+SETUP=1
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -30,7 +32,8 @@ while [ $# -gt 0 ]; do
         --no-system) SYSTEM=0; shift ;;
         --python) PYTHON=$2; shift 2 ;;
         --database-url) DATABASE_URL_ARG=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --skip-setup) SETUP=0; shift ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -56,8 +59,10 @@ ZS="$PREFIX/venv/bin/zhaoshang"
 
 if [ "$SYSTEM" = 0 ]; then
     export ZHAOSHANG_HOME="${ZHAOSHANG_HOME:-$PREFIX}" ZHAOSHANG_ASSETS="${ZHAOSHANG_ASSETS:-$PREFIX/assets/node_modules}"
-    "$ZS" migrate --noinput -v 0
-    "$ZS" collectstatic --noinput -v 0
+    if [ "$SETUP" = 1 ]; then
+        "$ZS" migrate --noinput -v 0
+        "$ZS" collectstatic --noinput -v 0
+    fi
     say "installed in $PREFIX (no services configured: --no-system)"
     exit 0
 fi
