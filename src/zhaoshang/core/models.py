@@ -146,3 +146,20 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.file.name
+
+
+class ScheduledRun(models.Model):
+    """A scheduled job enqueued on a day (core.jobs.SCHEDULE): at most once a day, whichever host's
+    timer gets there first."""
+
+    name = models.CharField(_("任务"), max_length=40)
+    day = models.DateField(_("日期"))
+    enqueued_at = models.DateTimeField(_("加入队列时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="core_scheduledrun_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"
