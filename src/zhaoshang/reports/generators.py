@@ -30,6 +30,7 @@ from zhaoshang.reports.links import project_url
 from zhaoshang.reports.ranking import assessment_code, competition_ranks, rank_groups
 from zhaoshang.reports.sections import (
     activities_paragraph,
+    behind_text,
     cell_value,
     charts,
     ctx_scope,
@@ -113,7 +114,7 @@ def summary(ctx: ReportContext) -> Report:
                 p=ps, scope=ctx_scope(ctx), items=clauses(targets)
             )
             if behind:
-                text += _("{names}低于序时进度，需倒排工期、加快推进。").format(names=names(behind))
+                text += behind_text(behind, ctx.period) + _("，需倒排工期、加快推进。")
             doc.p(text)
             targets_table(ctx, doc, ps=ps)
     return _report(ReportKind.SUMMARY, doc, ctx)
@@ -138,7 +139,7 @@ def yearly(ctx: ReportContext) -> Report:
                 p=ps, scope=ctx_scope(ctx), items=clauses(targets)
             )
             if behind:
-                text += _("{names}未达到序时进度。").format(names=names(behind))
+                text += behind_text(behind, ctx.period) + "。"
             doc.p(text)
             targets_table(ctx, doc, ps=ps)
     doc.h1(_("二、主要工作情况"))
@@ -447,7 +448,7 @@ def bulletin(ctx: ReportContext) -> Report:
             p=ps, scope=ctx_scope(ctx), items=clauses(targets), tp=percent(progress)
         )
         if behind:
-            text += _("{names}低于序时进度。").format(names=names(behind))
+            text += behind_text(behind, period) + "。"
         doc.p(text)
         targets_table(ctx, doc, ps=ps)
     else:
@@ -689,7 +690,7 @@ def quarterly(ctx: ReportContext) -> Report:
     if targets:
         text = _("{p}累计，{scope}{items}。").format(p=ws, scope=ctx_scope(ctx), items=clauses(targets))
         if behind:
-            text += _("{names}低于序时进度。").format(names=names(behind))
+            text += behind_text(behind, window) + "。"
         doc.p(text)
     doc.h1(_("二、评比结果"))
     rankings = rank_groups(ctx, period=window, code=assessment_code(quarter, "quarter"))

@@ -1,0 +1,123 @@
+"""Issue 15: reports whose sentences are chosen by the data, both 口径 side by side, the funds split,
+named lists and the multi-level ranking. Every expected figure is counted by hand from the records
+each test builds (in the comment beside it).
+"""
+
+import datetime
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from factories import EnterpriseFactory, LeadFactory, ProjectFactory, TargetFactory
+from zhaoshang.enterprises.models import Tag
+from zhaoshang.metrics.formatting import gap_text, yoy_text
+from zhaoshang.metrics.periods import year_to_date
+from zhaoshang.reports.figures import ReportContext
+from zhaoshang.reports.generators import generate
+from zhaoshang.reports.periods import report_period
+from zhaoshang.reports.services import default_issued_on
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+OK = "recognised"
+TODAY = D(2023, 3, 1)
+
+
+def project(unit, amount, *, signed, tags=(), **kw):
+    investor = EnterpriseFactory()
+    for code in tags:
+        investor.tags.add(Tag.objects.get_or_create(code=code)[0])
+    kw.setdefault("stage", "commenced" if kw.get("commenced_on") else "signed")
+    kw.setdefault("review_status", OK)
+    return ProjectFactory(
+        introducing_unit=unit, investor=investor, total_investment_wan=Decimal(amount), signed_on=signed, **kw
+    )
+
+
+def report(kind, region, *, today=TODAY, basis=OK, **period_args):
+    period = report_period(kind, today=today, **period_args)
+    markdown = generate(kind, ReportContext(region=region, period=period, basis=basis, today=today)).markdown
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)  # the text as read, links dropped
+
+
+# --- 1. sentences chosen by the data ----------------------------------------------------------------
+
+
+def test_zero_gap_and_zero_growth_are_written_as_level():
+    assert gap_text(Decimal(0)) == "与序时进度持平"
+    assert gap_text(Decimal("0.1")) == "超序时进度0.1个百分点"
+    assert yoy_text(Decimal(0)) == "与上年同期持平"
+    assert yoy_text(Decimal("0.00001")) == "与上年同期持平"  # rounds to 0.0%
+    assert yoy_text(Decimal("0.004")) == "同比增长0.4%"
+
+
+@pytest.fixture
+def weak_district(units, region_tree):
+    """1–7月 2022 in 荆州区, recognised: five 亿元以上 signings —
+    25亿 and 22亿 (both 主导产业: the 20亿元以上 band is 100% leading), 12亿 (not leading: the
+    10–20亿 band has none), 3亿 and 2亿 (not leading); one investor high-tech (1 of 5 = 20%, above
+    the 10% floor), none listed. Leading 2 of 5 = 40% < 60%: 主导产业支撑力不强 is raised.
+    2021 1–7月: five 亿元以上 signings too (同比持平). Leads: 7 in 1–7月 against a target of 12
+    (7/12 = 序时进度 7/12: 与序时进度持平)."""
+    u = units
+    jz = region_tree.jingzhou
+    project(u.chuandian, 250000, signed=D(2022, 3, 1), is_leading_industry=True, name="甲基地项目")
+    project(u.mashan, 220000, signed=D(2022, 4, 1), is_leading_industry=True, name="乙基地项目")
+    project(u.chuandian, 120000, signed=D(2022, 5, 1), name="丙物流项目", tags=["high_tech"])
+    project(u.mashan, 30000, signed=D(2022, 6, 1), name="丁项目")
+    project(u.chuandian, 20000, signed=D(2022, 7, 1), name="戊项目")
+    for month in range(1, 6):
+        project(u.mashan, 15000, signed=D(2021, month, 10))
+    for day in range(1, 8):
+        LeadFactory(unit=u.chuandian, reported_on=D(2022, day, 3), review_status=OK)
+    TargetFactory(unit=None, region=jz, year=2022, indicator="leads", value=Decimal(12))
+    TargetFactory(unit=None, region=jz, year=2022, indicator="signed_projects_100m", value=Decimal(10))
+    return jz
+
+
+def test_weakness_section_says_only_what_is_weak(weak_district):
+    text = report("summary", weak_district, start="2022-01", end="2022-07")
+    problems = text.split("存在的问题")[1].split("## ")[0]
+    # The 20亿元以上 band is wholly leading: nothing weak to say about it.
+    assert "20亿元以上项目2个" not in problems
+    assert "占比100%" not in problems
+    # The 10–20亿 band has no leading project: said so, not "0个，占比0%".
+    assert "1至7月新签约10-20亿元（不含20亿元）项目1个，无主导产业项目" in problems
+    # 2 of 5 = 40%.
+    assert "新签约亿元以上项目5个，主导产业项目仅2个，占比40%" in problems
+    # No listed investor at all; high-tech 1 of 5 = 20% is above the floor and not called weak.
+    assert "无上市公司、头部企业投资项目" in problems
+    assert "高新技术企业投资项目仅" not in problems
+    assert "仅占比0%" not in text and "0个，占比0%" not in text
+    # 结构 paragraph: none listed is "无…", not "0个，占比0%".
+    assert "无上市公司、头部企业投资项目；高新技术企业投资项目1个，占比20%" in text
+    # 5 this year, 5 last year.
+    assert "签约亿元以上招商引资项目5个，与上年同期持平" in text
+    # 7 leads of 12 = 58.33…% = 序时进度 7/12.
+    assert "招商信息7条，完成全年任务的58.3%，与序时进度持平" in text
+    assert "0个百分点" not in text
+
+
+def test_closed_year_drops_time_progress(weak_district):
+    """For the whole of 2022 序时进度 is 100%: the completion alone is written, the table has no gap
+    column, and the indicators short of their target 'did not complete the year's task'."""
+    text = report("yearly", weak_district, start="2022-01", end="2022-12")
+    # 5 亿元以上 signings of 10 = 50%; 7 leads of 12 = 58.3%.
+    assert "签约亿元以上项目5个，完成全年任务的50%；" in text
+    assert "招商信息7条，完成全年任务的58.3%。" in text
+    assert "序时进度" not in text.split("## 二、")[0]
+    assert "签约亿元以上项目、招商信息未完成全年任务。" in text
+
+
+def test_issued_on_defaults_to_the_periods_close(weak_district):
+    period = year_to_date(2022, 7)
+    assert default_issued_on(period, D(2026, 12, 3)) == D(2022, 7, 31)
+    assert default_issued_on(period, D(2022, 7, 20)) == D(2022, 7, 20)
+    out = io.StringIO()
+    call_command(
+        "report", "summary", "--from", "2022-01", "--to", "2022-07", "--region", "421003", stdout=out
+    )
+    assert out.getvalue().rstrip().endswith("2022年7月31日")
