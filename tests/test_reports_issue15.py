@@ -121,3 +121,63 @@ def test_issued_on_defaults_to_the_periods_close(weak_district):
         "report", "summary", "--from", "2022-01", "--to", "2022-07", "--region", "421003", stdout=out
     )
     assert out.getvalue().rstrip().endswith("2022年7月31日")
+
+
+# --- 2. both 口径 side by side, the funds split --------------------------------------------------------
+
+
+@pytest.fixture
+def two_bases(units, region_tree):
+    """1–7月 2022 in 荆州区: project A 2亿 (recognised, 3月), project B 1.5亿 (only submitted, 4月).
+    Funds on A, 2022-03: 5000万 reported, 4000万 recognised, of which 省外 3000万, 市外 4500万;
+    外资 100万美元, 现汇 60万美元 (recognised). Funds on B, 2022-04: 2000万, 省外 1000万 (submitted).
+    Target 实际到位资金 1亿元 (10000万)."""
+    from factories import FundsRecordFactory
+
+    u = units
+    a = project(u.chuandian, 20000, signed=D(2022, 3, 1), name="甲项目")
+    b = project(u.mashan, 15000, signed=D(2022, 4, 1), name="乙项目", review_status="submitted")
+    FundsRecordFactory(
+        project=a,
+        month=D(2022, 3, 1),
+        amount_wan=Decimal(5000),
+        recognised_amount_wan=Decimal(4000),
+        outside_province_wan=Decimal(3000),
+        outside_city_wan=Decimal(4500),
+        foreign_usd_wan=Decimal(100),
+        foreign_cash_usd_wan=Decimal(60),
+        review_status=OK,
+    )
+    FundsRecordFactory(
+        project=b,
+        month=D(2022, 4, 1),
+        amount_wan=Decimal(2000),
+        outside_province_wan=Decimal(1000),
+        review_status="submitted",
+    )
+    TargetFactory(
+        unit=None, region=region_tree.jingzhou, year=2022, indicator="funds_wan", value=Decimal(10000)
+    )
+    return region_tree.jingzhou
+
+
+def test_funds_split_and_both_bases(two_bases):
+    text = report("summary", two_bases, start="2022-01", end="2022-07")
+    # Recognised: 4000万 = 0.4亿元 of 1亿元 = 40%, 序时进度 58.3% → 18.3 points behind; 省外 3000万,
+    # 市外 4500万 (A only: B's funds are not recognised); 外资 100万美元, 现汇 60万美元.
+    assert (
+        "1至7月实际到位资金（内资）0.4亿元，上年同期为0，完成全年任务的40%，低于序时进度18.3个百分点，"
+        "其中省外资金0.3亿元，市外资金0.45亿元。实际利用外资100万美元，其中现汇进资60万美元。"
+    ) in text
+    rows = {
+        line.split(" | ")[0].lstrip("| "): line.strip("| ").split(" | ")[1:]
+        for line in text.split("主要指标上报与认定口径对照")[1].split("\n\n")[1].splitlines()[2:]
+    }
+    # reported | recognised | 核减 | 认定占上报
+    assert rows["签约项目（个）"] == ["2", "1", "1", "50%"]  # A and B reported, A recognised
+    assert rows["全部签约项目签约额（亿元）"] == ["3.5", "2", "1.5", "57.1%"]  # 2 / 3.5
+    assert rows["实际到位资金（内资）（亿元）"] == ["0.7", "0.4", "0.3", "57.1%"]  # 5000+2000 vs 4000
+    assert rows["其中：省外资金（亿元）"] == ["0.4", "0.3", "0.1", "75%"]  # 3000+1000 vs 3000
+    assert rows["其中：市外资金（亿元）"] == ["0.45", "0.45", "0", "100%"]
+    assert rows["实际利用外资（万美元）"] == ["100", "100", "0", "100%"]
+    assert rows["其中：现汇进资（万美元）"] == ["60", "60", "0", "100%"]

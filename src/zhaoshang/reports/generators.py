@@ -30,6 +30,7 @@ from zhaoshang.reports.links import project_url
 from zhaoshang.reports.ranking import assessment_code, competition_ranks, rank_groups
 from zhaoshang.reports.sections import (
     activities_paragraph,
+    basis_table,
     behind_text,
     cell_value,
     charts,
@@ -105,6 +106,7 @@ def summary(ctx: ReportContext) -> Report:
     charts(ctx, doc, ps=ps, year=year, by_industry=by_industry)
     doc.h2(_("（三）招商调度情况"))
     dispatch_paragraphs(ctx, doc, ps=ps)
+    basis_table(ctx, doc, ps=ps)
     number = problems_section(ctx, doc, ps=ps, counts=counts, number=number)
     if ytd(period):
         targets, behind = target_clauses(ctx, ps=ps)
@@ -152,6 +154,7 @@ def yearly(ctx: ReportContext) -> Report:
     charts(ctx, doc, ps=ps, year=year, by_industry=by_industry)
     doc.h2(_("（三）招商调度情况"))
     dispatch_paragraphs(ctx, doc, ps=ps)
+    basis_table(ctx, doc, ps=ps)
     number = 3
     rankings = rank_groups(ctx, code=assessment_code(period, "year"))
     if any(r.lines for r in rankings):
@@ -897,11 +900,15 @@ def campaign(ctx: ReportContext) -> Report:
                     f"{md(p.name)}，{wan_to_yi(p.counted_investment_wan)}{_('亿元')}" for p in big_projects
                 )
             )
-        problems.append(
-            _("招大引强未取得有效突破。新签约的{n}个项目中，签约资金过亿元的仅有{b}个{named}。").format(
-                n=num(signed_n), b=num(big_n), named=named
+        if big_n:
+            text = _(
+                "招大引强未取得有效突破。新签约的{n}个项目中，签约资金过亿元的仅有{b}个{named}。"
+            ).format(n=num(signed_n), b=num(big_n), named=named)
+        else:
+            text = _("招大引强未取得有效突破。新签约的{n}个项目中，无签约资金过亿元的项目。").format(
+                n=num(signed_n)
             )
-        )
+        problems.append(text)
     if missed:
         problems.append(
             _("部分单位未完成目标任务。{items}。").format(

@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhaoshang.core.formatting import wan_to_yi
-from zhaoshang.metrics.engine import ZERO, Figure
+from zhaoshang.metrics.engine import ZERO, Figure, measure
 from zhaoshang.metrics.formatting import yoy_text
-from zhaoshang.metrics.indicators import REGISTRY
+from zhaoshang.metrics.indicators import REGISTRY, Basis
 from zhaoshang.metrics.periods import Period, gap_points, month_end, month_range
 from zhaoshang.metrics.selectors import indicator_table
 from zhaoshang.organisation.choices import IndustryKind, UnitKind
 from zhaoshang.organisation.models import Industry
-from zhaoshang.reports import rules
+from zhaoshang.reports import links, rules
 from zhaoshang.reports.document import Doc
 from zhaoshang.reports.figures import ReportContext
 from zhaoshang.reports.ranking import GroupRanking
@@ -524,16 +524,117 @@ def dispatch_paragraphs(ctx: ReportContext, doc: Doc, *, ps: str) -> None:
                 s=share(valuable, leads),
             )
         )
-    funds = ctx.figure("funds_wan")
-    if funds.value or funds.previous:
-        text = _("{p}实际到位资金{v}，{g}").format(
-            p=ps, v=figure_link(ctx, "funds_wan", funds.value), g=yoy_text(funds.growth)
+    funds_paragraph(ctx, doc, ps=ps)
+
+
+def _against_target(ctx: ReportContext, figure: Figure) -> list[str]:
+    """ "完成全年任务的46.5%", "低于序时进度11.9个百分点" for a year-to-date figure with a target."""
+    if not figure.target or not ytd(ctx.period):
+        return []
+    return [
+        part
+        for part in (
+            completion(figure.value, figure.target),
+            progress_gap(figure.value, figure.target, figure.time_progress),
         )
-        if funds.target and ytd(ctx.period):
-            text += "，" + completion(funds.value, funds.target)
-            gap = progress_gap(funds.value, funds.target, funds.time_progress)
-            text += "，" + gap if gap else ""
-        doc.p(text + "。")
+        if part
+    ]
+
+
+def funds_paragraph(ctx: ReportContext, doc: Doc, *, ps: str) -> None:
+    """到位资金 split as seeds 001 and 002 write it: 内资 (RMB in place) with its 省外 and 市外 parts,
+    外资 (万美元) with its 现汇 part, each against its annual target where there is one."""
+    funds = ctx.figure("funds_wan")
+    foreign = ctx.figure("foreign_usd_wan")
+    if not (funds.value or funds.previous or foreign.value):
+        return
+    parts = [
+        _("{p}实际到位资金（内资）{v}").format(p=ps, v=figure_link(ctx, "funds_wan", funds.value)),
+        yoy_text(funds.growth),
+        *_against_target(ctx, funds),
+    ]
+    text = "，".join(parts)
+    outside = [
+        (code, label, ctx.measure(code))
+        for code, label in (
+            ("funds_outside_province_wan", _("省外资金")),
+            ("funds_outside_city_wan", _("市外资金")),
+        )
+    ]
+    if any(v for _c, _l, v in outside):
+        text += _("，其中{items}").format(
+            items="，".join(f"{label}{figure_link(ctx, code, v)}" for code, label, v in outside)
+        )
+    text += "。"
+    if foreign.value or foreign.target:
+        cash = ctx.figure("foreign_cash_usd_wan")
+        parts = [
+            _("实际利用外资{v}").format(v=figure_link(ctx, "foreign_usd_wan", foreign.value)),
+            *_against_target(ctx, foreign),
+        ]
+        if cash.value or cash.target:
+            parts.append(_("其中现汇进资{v}").format(v=figure_link(ctx, "foreign_cash_usd_wan", cash.value)))
+            parts += _against_target(ctx, cash)
+        text += "，".join(parts) + "。"
+    doc.p(text)
+
+
+# The indicators compared on both bases (seeds 001, 002: "上报…，市里通报认定…").
+BASIS_CODES = [
+    "signed_projects",
+    "signed_projects_100m",
+    "signed_amount_wan",
+    "commenced_projects",
+    "funds_wan",
+    "funds_outside_province_wan",
+    "funds_outside_city_wan",
+    "foreign_usd_wan",
+    "foreign_cash_usd_wan",
+]
+BASIS_LABELS = {
+    "funds_wan": gettext_lazy("实际到位资金（内资）"),
+    "funds_outside_province_wan": gettext_lazy("其中：省外资金"),
+    "funds_outside_city_wan": gettext_lazy("其中：市外资金"),
+    "foreign_cash_usd_wan": gettext_lazy("其中：现汇进资"),
+}
+
+
+def basis_table(ctx: ReportContext, doc: Doc, *, ps: str, period: Period | None = None) -> None:
+    """上报口径 and 认定口径 side by side for the main indicators, with what recognition took off
+    (核减 = reported − recognised); each figure measured by the engine on its own basis."""
+    period = period or ctx.period
+    rows = []
+    for code in BASIS_CODES:
+        if code not in REGISTRY:
+            continue
+        values = {
+            basis: measure(code, period=period, basis=basis, region=ctx.region)
+            for basis in (Basis.REPORTED, Basis.RECOGNISED)
+        }
+        reported, recognised = values[Basis.REPORTED], values[Basis.RECOGNISED]
+        if not reported and not recognised:
+            continue
+        name = str(BASIS_LABELS.get(code) or phrase(code)[0])
+        rows.append(
+            [
+                f"{name}{header_unit(code)}",
+                link(
+                    cell_value(code, reported), links.records_url(code, period=period, basis=Basis.REPORTED)
+                ),
+                link(
+                    cell_value(code, recognised),
+                    links.records_url(code, period=period, basis=Basis.RECOGNISED),
+                ),
+                cell_value(code, reported - recognised),
+                percent(ratio(recognised, reported)),
+            ]
+        )
+    doc.table(
+        _("{p}{scope}主要指标上报与认定口径对照").format(p=ps, scope=ctx_scope(ctx)),
+        [_("指标"), _("上报口径"), _("认定口径"), _("核减"), _("认定占上报")],
+        rows,
+        align=["l", "r", "r", "r", "r"],
+    )
 
 
 # --- problems (存在的问题), driven by the data ---------------------------------------------------------
