@@ -26,6 +26,13 @@ from zhaoshang.reports import rules
 from zhaoshang.reports.choices import ReportKind
 from zhaoshang.reports.document import Doc, Report
 from zhaoshang.reports.figures import ReportContext
+from zhaoshang.reports.levels import (
+    level_word,
+    rank_in_parent,
+    ranked_children,
+    regions_leaderboard,
+    regions_section,
+)
 from zhaoshang.reports.links import project_url
 from zhaoshang.reports.ranking import assessment_code, competition_ranks, rank_groups
 from zhaoshang.reports.sections import (
@@ -82,7 +89,12 @@ def summary(ctx: ReportContext) -> Report:
     title = _("{region}{period}招商引资工作情况汇报").format(region=ctx.region.name, period=period.label)
     doc = Doc(title, basis_line(ctx))
     headline(ctx, doc, year=year)
+    doc.p(rank_in_parent(ctx))
     number = 1
+    if ranked_children(ctx.region)[1:]:
+        doc.h1(_("{n}、{level}完成情况").format(n=ordinal(number), level=level_word(ctx.region)))
+        regions_section(ctx, doc, ps=ps)
+        number += 1
     code = assessment_code(period)
     rankings = rank_groups(ctx, code=code)
     if any(r.lines for r in rankings):
@@ -134,6 +146,8 @@ def yearly(ctx: ReportContext) -> Report:
     doc = Doc(title, basis_line(ctx, _("统计期间：{p}").format(p=period.label)))
     doc.h1(_("一、主要指标完成情况"))
     headline(ctx, doc, year=year, lag_commencement=False)
+    doc.p(rank_in_parent(ctx))
+    regions_section(ctx, doc, ps=ps)
     if ytd(period):
         targets, behind = target_clauses(ctx, ps=ps)
         if targets:
@@ -461,6 +475,8 @@ def bulletin(ctx: ReportContext) -> Report:
         ]
         doc.p(_("{p}累计，{scope}{items}。").format(p=ps, scope=ctx_scope(ctx), items=clauses(items)))
 
+    doc.p(rank_in_parent(ctx))
+    regions_section(ctx, doc, ps=ps)
     doc.h1(_("二、考核排名情况"))
     rankings = rank_groups(ctx, code=assessment_code(period))
     ranking_tables(ctx, doc, rankings, ps=ps)
@@ -591,6 +607,8 @@ def leaderboard(ctx: ReportContext) -> Report:
         )
     )
     chart_items = []
+    if ranked_children(ctx.region)[1:]:
+        return _leaderboard_levels(ctx, doc, ps=ps)
     for index, (group, units) in enumerate(ctx.groups, start=1):
         name = str(group) if group is not None else _("未分组单位")
         doc.h1(_("{n}、{group}").format(n=ordinal(index), group=md(name)))
@@ -661,6 +679,70 @@ def leaderboard(ctx: ReportContext) -> Report:
     return _report(ReportKind.LEADERBOARD, doc, ctx)
 
 
+# Units named on a multi-level 龙虎榜 (the counties are ranked in full, the units only at the top).
+TOP_UNITS = 20
+
+
+def _leaderboard_levels(ctx: ReportContext, doc: Doc, *, ps: str) -> Report:
+    """龙虎榜 of a city (or province): the counties (cities) ranked, one row each, then the first
+    units across the whole deployment and the 10亿元以上 projects signed, not a flat list of every
+    unit."""
+    doc.h1(_("一、{level}签约龙虎榜").format(level=level_word(ctx.region)))
+    regions_leaderboard(ctx, doc, ps=ps)
+    doc.h1(_("二、签约额前{n}位单位").format(n=TOP_UNITS))
+    lines = leaderboard_lines(ctx, ctx.units, ctx.period)[:TOP_UNITS]
+    children = ranked_children(ctx.region)
+
+    def area(unit) -> str:
+        """The county (city) a unit belongs to, not its town."""
+        found = [c for c in children if unit.region.path.startswith(c.path)]
+        return md(found[0].name if found else unit.region.name)
+
+    rows = [
+        [
+            str(rank),
+            md(u.name),
+            area(u),
+            link(num(n), ctx.url("signed_projects", unit_id=u.pk)),
+            link(num(b), ctx.url("signed_projects_100m", unit_id=u.pk)),
+            link(cell_value("signed_amount_wan", a), ctx.url("signed_amount_wan", unit_id=u.pk)),
+        ]
+        for rank, u, n, b, a in lines
+    ]
+    header = leaderboard_header()
+    doc.table(
+        _("{p}签约额前{n}位单位").format(p=ps, n=TOP_UNITS),
+        [*header[:2], _("所属地区"), *header[2:]],
+        rows,
+        align=["c", "l", "l", "r", "r", "r"],
+    )
+    projects = (
+        ctx.records("signed_projects_1b")
+        .select_related("introducing_unit", "region")
+        .order_by("-total_investment_wan", "signed_on", "name")
+    )
+    rows = [
+        [
+            str(i),
+            link(md(p.name), project_url(p.pk)),
+            md(p.region.name),
+            md(p.introducing_unit.name),
+            wan_to_yi(p.counted_investment_wan),
+            month_day(p.signed_on),
+        ]
+        for i, p in enumerate(projects, start=1)
+    ]
+    if rows:
+        doc.h1(_("三、签约10亿元以上项目清单"))
+        doc.table(
+            _("{p}签约10亿元以上项目").format(p=ps),
+            [_("序号"), _("项目名称"), _("地区"), _("引进单位"), _("投资额（亿元）"), _("签约日期")],
+            rows,
+            align=["c", "l", "l", "l", "r", "c"],
+        )
+    return _report(ReportKind.LEADERBOARD, doc, ctx)
+
+
 # --- 季评比 ------------------------------------------------------------------------------------------------
 
 
@@ -695,6 +777,7 @@ def quarterly(ctx: ReportContext) -> Report:
         if behind:
             text += behind_text(behind, window) + "。"
         doc.p(text)
+    doc.p(rank_in_parent(ctx))
     doc.h1(_("二、评比结果"))
     rankings = rank_groups(ctx, period=window, code=assessment_code(quarter, "quarter"))
     ranking_tables(ctx, doc, rankings, ps=ws)
