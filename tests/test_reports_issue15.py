@@ -240,3 +240,72 @@ def test_city_leaderboard_is_by_county(city):
     # The units follow as the first few across the city, each with its county.
     units = table_rows(text, "1至7月签约额前20位单位")
     assert [(r[1], r[2]) for r in units] == [("川店镇", "荆州区"), ("岑河镇", "沙市区"), ("马山镇", "荆州区")]
+
+
+# --- 4. named lists, 开工率, 履约率, "7755" ---------------------------------------------------------------
+
+
+@pytest.fixture
+def landing(units, region_tree):
+    """荆州区, recognised. 2021: I1 3亿 industrial (signed 3月, commenced 6月, in production 2022-05),
+    I2 2亿 industrial (signed 8月, agreed start 2022-03-01, never commenced). 2022: I3 3亿 industrial
+    (signed 2月, agreed start 5月1日, commenced 4月), N4 2亿 private not industrial (signed 5月),
+    I5 1.5亿 industrial private (signed 9月, agreed start 2023-03), S6 0.5亿 industrial private
+    (signed 3月: not 亿元以上)."""
+    u = units
+    c, m = u.chuandian, u.mashan
+    project(
+        c,
+        30000,
+        signed=D(2021, 3, 1),
+        commenced_on=D(2021, 6, 1),
+        in_production_on=D(2022, 5, 1),
+        stage="in_production",
+        is_industrial=True,
+        name="一号工业项目",
+    )
+    project(
+        m, 20000, signed=D(2021, 8, 1), agreed_start_on=D(2022, 3, 1), is_industrial=True, name="二号工业项目"
+    )
+    project(
+        c,
+        30000,
+        signed=D(2022, 2, 1),
+        agreed_start_on=D(2022, 5, 1),
+        commenced_on=D(2022, 4, 1),
+        is_industrial=True,
+        name="三号工业项目",
+    )
+    project(m, 20000, signed=D(2022, 5, 1), is_private=True, name="四号商贸项目")
+    project(
+        c,
+        15000,
+        signed=D(2022, 9, 1),
+        agreed_start_on=D(2023, 3, 1),
+        is_industrial=True,
+        is_private=True,
+        name="五号工业项目",
+    )
+    project(m, 5000, signed=D(2022, 3, 1), is_industrial=True, is_private=True, name="六号小项目")
+    return region_tree.jingzhou
+
+
+def test_landing_named_lists_7755_and_performance(landing):
+    text = report("yearly", landing, start="2022-01", end="2022-12")
+    section = text.split("（四）项目落地情况")[1].split("## ")[0]
+    # Since 2021: I1, I2, I3, N4, I5 = 5 亿元以上 (S6 is under 1亿). At 2022-12-31 commenced: I1 (in
+    # production) and I3 = 2, of them in production 1 (I1); not commenced: I2, N4, I5 = 3, named by
+    # investment (I2 and N4 2亿 each, I2 signed first; then I5 1.5亿).
+    assert (
+        "2021年以来，全区新引进投资亿元以上项目5个，截至2022年12月31日，已开工建设2个（其中已投产1个：一号工业项目），"
+        "未开工建设3个（二号工业项目、四号商贸项目、五号工业项目）。"
+    ) in section
+    # 2022 signed: I3, N4, I5, S6 = 4; industrial I3, I5, S6 = 3 (75%); private N4, I5, S6 = 3 (75%).
+    # 2021 亿元以上 industrial: I1, I2 → commenced by 2022-12-31: I1 → 50%; 2022: I3, I5 → I3 → 50%.
+    assert (
+        "按照“7755”结构性质效指标，全年签约项目4个，其中工业项目3个、占比75%，民营投资项目3个、占比75%；"
+        "上年度签约亿元以上工业项目开工率50%（签约2个，已开工1个），"
+        "当年签约亿元以上工业项目开工率50%（签约2个，已开工1个）。四项指标均达到目标。"
+    ) in section
+    # Agreed start in 2022: I2 (not commenced) and I3 (commenced before its date) → 1 of 2 = 50%.
+    assert "全年约定开工的签约项目2个，按约定日期开工1个，履约率50%；逾期未开工1个。" in section

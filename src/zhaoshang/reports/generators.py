@@ -26,6 +26,7 @@ from zhaoshang.reports import rules
 from zhaoshang.reports.choices import ReportKind
 from zhaoshang.reports.document import Doc, Report
 from zhaoshang.reports.figures import ReportContext
+from zhaoshang.reports.landing import landing_section
 from zhaoshang.reports.levels import (
     level_word,
     rank_in_parent,
@@ -119,6 +120,7 @@ def summary(ctx: ReportContext) -> Report:
     doc.h2(_("（三）招商调度情况"))
     dispatch_paragraphs(ctx, doc, ps=ps)
     basis_table(ctx, doc, ps=ps)
+    landing_section(ctx, doc, ps=ps, scope=ctx_scope(ctx), heading=_("（四）项目落地情况"))
     number = problems_section(ctx, doc, ps=ps, counts=counts, number=number)
     if ytd(period):
         targets, behind = target_clauses(ctx, ps=ps)
@@ -169,6 +171,7 @@ def yearly(ctx: ReportContext) -> Report:
     doc.h2(_("（三）招商调度情况"))
     dispatch_paragraphs(ctx, doc, ps=ps)
     basis_table(ctx, doc, ps=ps)
+    landing_section(ctx, doc, ps=ps, scope=ctx_scope(ctx), heading=_("（四）项目落地情况"))
     number = 3
     rankings = rank_groups(ctx, code=assessment_code(period, "year"))
     if any(r.lines for r in rankings):
