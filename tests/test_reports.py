@@ -218,7 +218,9 @@ def test_report_periods():
 def test_summary_opening_paragraph(district, region_tree):
     text = plain(report("summary", region_tree, start="2022-01", end="2022-07").markdown)
     assert text.splitlines()[0] == "荆州区2022年1至7月招商引资工作情况汇报"
-    assert text.splitlines()[1] == "（认定口径）"
+    # The basis is stated once, in the closing 注 line, not under the title.
+    assert text.splitlines()[1].startswith("1至7月，全区")
+    assert text.rstrip().splitlines()[-1] == "注：本文数据为认定口径。"
     assert (
         "1至7月，全区签约亿元以上招商引资项目4个，同比增长100%，签约额45亿元，同比增长900%。"
         "其中20亿元以上项目1个，10-20亿元（不含20亿元）项目1个，5-10亿元（不含10亿元）项目1个。"
@@ -285,7 +287,7 @@ def test_summary_uses_the_assessment_scheme_when_there_is_one(district, region_t
 
 def test_reported_basis_counts_submitted_records(district, region_tree):
     text = plain(report("summary", region_tree, basis="reported", start="2022-01", end="2022-07").markdown)
-    assert text.splitlines()[1] == "（上报口径）"
+    assert text.rstrip().splitlines()[-1] == "注：本文数据为上报口径。"
     assert "全区签约亿元以上招商引资项目5个，同比增长150%，签约额49亿元" in text
 
 
@@ -303,7 +305,8 @@ def test_figures_link_to_their_records(district, region_tree):
 
 def test_weekly(district, region_tree):
     text = plain(report("weekly", region_tree, week="2022-W30").markdown)
-    assert "（2022年第30周；7月25日至7月31日；认定口径）" in text
+    assert text.splitlines()[1] == "（2022年第30周；7月25日至7月31日）"
+    assert text.rstrip().splitlines()[-1] == "注：本文数据为认定口径。"
     assert "本周（7月25日至7月31日），全区新上报招商信息1条，其中经研判有价值信息1条。" in text
     assert "某公司拟投资项目" in text
     # P1 (25亿) and P2 (12亿) are key projects; both commenced by 31 July.
@@ -401,7 +404,12 @@ def test_markdown_export_reads_like_a_document(summary):
     assert lines[:3] == ["内部资料", "荆区招办〔2022〕8号", "# 荆州区2022年1至7月招商引资工作情况汇报"]
     assert OPENING in text
     assert "](/projects/" not in text  # links belong to the HTML view
-    assert "![图1　1至7月签约亿元以上项目签约额逐月对比（亿元）](chart:trend)" in text
+    # No chart placeholder: the chart comes as its caption and its data (亿元以上 amounts by month,
+    # 2022 against 2021: P4 2亿 in 2月, P1 25亿 in 3月, P2 12亿 in 6月, P3 6亿 in 7月; 2021: 3亿 in 5月,
+    # 1.5亿 in 7月).
+    assert "](chart:" not in text
+    assert "图1　1至7月签约亿元以上项目签约额逐月对比（亿元）" in text
+    assert "| 3月 | 25 | 0 |" in text and "| 7月 | 6 | 1.5 |" in text
     assert text.rstrip().endswith("荆州区招商引资工作领导小组办公室  \n2022年8月3日")
 
 

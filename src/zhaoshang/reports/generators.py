@@ -76,8 +76,17 @@ from zhaoshang.reports.text import (
 
 
 def basis_line(ctx: ReportContext, *extra: str) -> str:
-    """The document's one statement of its basis (SPEC: state the basis once in the header)."""
-    return "（" + "；".join([*extra, str(Basis(ctx.basis).label)]) + "）"
+    """The subtitle under the title: only what the title does not say (a week's dates, a campaign's
+    span); the basis is stated once, in the closing 注 line (``basis_note``)."""
+    return "（" + "；".join(extra) + "）" if extra else ""
+
+
+def basis_note(ctx: ReportContext, *extra: str) -> str:
+    """ "注：本文数据为认定口径。" — the document's one statement of its basis (and period, where the
+    title leaves it out)."""
+    return _("注：{extra}本文数据为{basis}。").format(
+        extra="".join(f"{e}；" for e in extra), basis=Basis(ctx.basis).label
+    )
 
 
 # --- 工作情况汇报 (seed 000) -----------------------------------------------------------------------------
@@ -145,7 +154,8 @@ def yearly(ctx: ReportContext) -> Report:
     period, year = ctx.period, ctx.period.end.year
     ps = period_in_sentence(period, year)
     title = _("{region}{year}年招商引资工作总结").format(region=ctx.region.name, year=year)
-    doc = Doc(title, basis_line(ctx, _("统计期间：{p}").format(p=period.label)))
+    doc = Doc(title)
+    doc.closing_note = basis_note(ctx, _("统计期间为{p}").format(p=period.label))
     doc.h1(_("一、主要指标完成情况"))
     headline(ctx, doc, year=year, lag_commencement=False)
     doc.p(rank_in_parent(ctx))
@@ -1098,6 +1108,7 @@ def generate(kind: str, ctx: ReportContext) -> Report:
 
 
 def _report(kind: str, doc: Doc, ctx: ReportContext) -> Report:
+    doc.note(doc.closing_note or basis_note(ctx))
     return Report(
         kind=kind,
         title=doc.title,
