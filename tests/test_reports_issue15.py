@@ -309,3 +309,58 @@ def test_landing_named_lists_7755_and_performance(landing):
     ) in section
     # Agreed start in 2022: I2 (not commenced) and I3 (commenced before its date) → 1 of 2 = 50%.
     assert "全年约定开工的签约项目2个，按约定日期开工1个，履约率50%；逾期未开工1个。" in section
+
+
+# --- 6. project mix -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mix(units, region_tree):
+    """2022 signings in 荆州区: A 3亿 新建 工业 民营, investor 央企; B 1亿 续建 第一产业 民营, investor
+    高新技术企业; C 增资 (新增 1000万) investor 世界500强, 总部经济 with 120万元 expected tax; D 0.5亿
+    新建 民营 总部经济 without expected tax."""
+    u = units
+    project(
+        u.chuandian,
+        30000,
+        signed=D(2022, 2, 1),
+        is_industrial=True,
+        is_private=True,
+        tags=["central_soe"],
+        name="甲工业项目",
+    )
+    project(
+        u.mashan,
+        10000,
+        signed=D(2022, 3, 1),
+        kind="continued",
+        sector="primary",
+        is_private=True,
+        tags=["high_tech"],
+        name="乙农业项目",
+    )
+    project(
+        u.chuandian,
+        8000,
+        signed=D(2022, 4, 1),
+        kind="capital_increase",
+        added_investment_wan=Decimal(1000),
+        tags=["global500"],
+        is_headquarters=True,
+        expected_tax_wan=Decimal(120),
+        name="丙总部项目",
+    )
+    project(u.mashan, 5000, signed=D(2022, 5, 1), is_private=True, is_headquarters=True, name="丁总部项目")
+    return region_tree.jingzhou
+
+
+def test_project_mix(mix):
+    text = report("yearly", mix, start="2022-01", end="2022-12")
+    # 4 signed: 新建 A, D; 续建 B; 增资 C. 工业 A (1 of 4 = 25%), 农业 B (25%), 科技型 B (25%); 民营 A, B,
+    # D (75%). 央企国企: A; 500强: C. 总部经济 C (8000万 total) and D (5000万): 120万元, D without.
+    assert (
+        "从项目结构看，全年签约项目4个，其中新建项目2个，续建项目1个，扩建、增资项目1个；"
+        "工业项目1个，占比25%，农业项目1个，占比25%，科技型项目1个，占比25%；民营投资项目3个，占比75%。"
+        "央企、国企投资项目1个（甲工业项目）；500强企业投资项目1个（丙总部项目）。"
+        "签订总部经济项目2个（丙总部项目、丁总部项目），预计年引税额120万元（1个项目未填报预计引税额）。"
+    ) in text

@@ -35,6 +35,7 @@ from zhaoshang.reports.levels import (
     regions_section,
 )
 from zhaoshang.reports.links import project_url
+from zhaoshang.reports.mix import mix_paragraphs
 from zhaoshang.reports.ranking import assessment_code, competition_ranks, rank_groups
 from zhaoshang.reports.sections import (
     activities_paragraph,
@@ -182,6 +183,8 @@ def yearly(ctx: ReportContext) -> Report:
     dispatch_paragraphs(ctx, doc, ps=ps)
     basis_table(ctx, doc, ps=ps)
     landing_section(ctx, doc, ps=ps, scope=ctx_scope(ctx), heading=_("（四）项目落地情况"))
+    doc.h2(_("（五）项目结构情况"))
+    mix_paragraphs(ctx, doc, ps=ps)
     number = 3
     rankings = rank_groups(ctx, code=assessment_code(period, "year"))
     if any(r.lines for r in rankings):
