@@ -364,3 +364,74 @@ def test_project_mix(mix):
         "央企、国企投资项目1个（甲工业项目）；500强企业投资项目1个（丙总部项目）。"
         "签订总部经济项目2个（丙总部项目、丁总部项目），预计年引税额120万元（1个项目未填报预计引税额）。"
     ) in text
+
+
+# --- 6. people and events -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(units, region_tree):
+    """1–7月 2022 in 荆州区. A 驻点招商组 (驻深圳) signs 2 projects: 12亿 industrial and 0.5亿 (13.5亿元;
+    1 亿元以上工业, 1 ≥10亿); in 2021 it signed one 3亿 industrial project, commenced 2022-05. Trips
+    with leaders: 川店 3月 "张三（区委常委、常务副区长）、李四", 马山 4月 "李四"; one without. A 集中签约
+    on 6月28日 in 荆州, 区委书记、区长 present, with the 12亿 project and a 马山 project signed there."""
+    from factories import ActivityFactory
+    from zhaoshang.organisation.choices import UnitKind
+    from zhaoshang.organisation.models import Unit
+
+    u = units
+    office = Unit.objects.create(
+        name="驻深圳招商组",
+        kind=UnitKind.RESIDENT_OFFICE,
+        region=region_tree.jingzhou,
+        assessment_group=u.chuandian.assessment_group,
+        order=9,
+    )
+    big = project(office, 120000, signed=D(2022, 6, 28), is_industrial=True, name="深圳电子项目")
+    project(office, 5000, signed=D(2022, 7, 1), name="深圳小项目")
+    project(
+        office,
+        30000,
+        signed=D(2021, 9, 1),
+        commenced_on=D(2022, 5, 1),
+        is_industrial=True,
+        name="上年驻点项目",
+    )
+    town = project(u.mashan, 20000, signed=D(2022, 6, 28), name="马山签约项目")
+    ActivityFactory(
+        unit=u.chuandian,
+        started_on=D(2022, 3, 2),
+        leaders="张三（区委常委、常务副区长）、李四",
+        review_status=OK,
+    )
+    ActivityFactory(unit=u.mashan, started_on=D(2022, 4, 2), leaders="李四", review_status=OK)
+    ActivityFactory(unit=u.mashan, started_on=D(2022, 4, 9), review_status=OK)
+    signing = ActivityFactory(
+        unit=u.chuandian,
+        kind="signing",
+        started_on=D(2022, 6, 28),
+        destination="荆州",
+        leaders="区委书记、区长",
+        review_status=OK,
+    )
+    signing.signed_projects.add(big, town)
+    return region_tree.jingzhou
+
+
+def test_people_and_events(people):
+    text = report("summary", people, start="2022-01", end="2022-07")
+    # 2 of 3 trips had leaders; 李四 on both, 张三 on one (his title's 、 is not a separator).
+    assert "1至7月，领导带队外出招商2次（李四2次、张三（区委常委、常务副区长）1次）。" in text
+    assert (
+        "1至7月，举办集中签约活动1场：6月28日在荆州举办集中签约活动（区委书记、区长出席），"
+        "集中签约项目2个：深圳电子项目、马山签约项目。"
+    ) in text or (
+        "1至7月，举办集中签约活动1场：6月28日在荆州举办集中签约活动（区委书记、区长出席），"
+        "集中签约项目2个：马山签约项目、深圳电子项目。"
+    ) in text
+    # The office: 2 signed, 12 + 0.5 = 12.5亿元, 1 亿元以上工业, 1 ≥ 10亿; 2021: 1 commenced, not in production.
+    assert (
+        "1至7月，1个驻点招商组引进项目2个，签约额12.5亿元（其中亿元以上工业项目1个，10亿元以上项目1个）。"
+        "2021年驻点招商组引进的1个亿元以上工业项目，截至7月31日已投产0个，已开工1个（含投产）。"
+    ) in text
+    assert "| 驻深圳招商组 | 2 | 12.5 | 1 | 0 | 0 |" in text

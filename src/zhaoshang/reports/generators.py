@@ -36,6 +36,7 @@ from zhaoshang.reports.levels import (
 )
 from zhaoshang.reports.links import project_url
 from zhaoshang.reports.mix import mix_paragraphs
+from zhaoshang.reports.people import people_sections
 from zhaoshang.reports.ranking import assessment_code, competition_ranks, rank_groups
 from zhaoshang.reports.sections import (
     activities_paragraph,
@@ -131,6 +132,7 @@ def summary(ctx: ReportContext) -> Report:
     dispatch_paragraphs(ctx, doc, ps=ps)
     basis_table(ctx, doc, ps=ps)
     landing_section(ctx, doc, ps=ps, scope=ctx_scope(ctx), heading=_("（四）项目落地情况"))
+    people_sections(ctx, doc, ps=ps, number=5)
     number = problems_section(ctx, doc, ps=ps, counts=counts, number=number)
     if ytd(period):
         targets, behind = target_clauses(ctx, ps=ps)
@@ -185,6 +187,7 @@ def yearly(ctx: ReportContext) -> Report:
     landing_section(ctx, doc, ps=ps, scope=ctx_scope(ctx), heading=_("（四）项目落地情况"))
     doc.h2(_("（五）项目结构情况"))
     mix_paragraphs(ctx, doc, ps=ps)
+    people_sections(ctx, doc, ps=ps, number=6)
     number = 3
     rankings = rank_groups(ctx, code=assessment_code(period, "year"))
     if any(r.lines for r in rankings):
