@@ -62,9 +62,15 @@ def resident_section(ctx: ReportContext, doc: Doc, *, ps: str, heading: str) -> 
     if whole:
         produced = status.get(IN_PRODUCTION, ZERO)
         started = status.get(COMMENCED, ZERO) + produced
-        text += _(
-            "{y}年驻点招商组引进的{n}个亿元以上工业项目，截至{end}已投产{p}个，已开工{c}个（含投产）。"
-        ).format(y=last, n=num(whole), end=month_day(ctx.period.end), p=num(produced), c=num(started))
+        if not started:
+            landed = _("均未开工")
+        elif produced:
+            landed = _("已开工{c}个（其中已投产{p}个）").format(c=num(started), p=num(produced))
+        else:
+            landed = _("已开工{c}个").format(c=num(started))
+        text += _("{y}年驻点招商组引进的{n}个亿元以上工业项目，截至{end}{landed}。").format(
+            y=last, n=num(whole), end=month_day(ctx.period.end), landed=landed
+        )
     doc.p(text)
     ids = [u.pk for u in offices]
     columns = ["signed_projects", "signed_amount_wan", "signed_industrial_100m", "trips", "days_away"]
