@@ -829,6 +829,10 @@ class DistrictBuilder:
             signed_on=signed_on,
             review_status=ReviewStatus.RECOGNISED,
         )
+        if project.is_headquarters:
+            # 总部经济: the tax expected each year, 2% of the investment (no draw: the seed's stream
+            # of random numbers stays as it was).
+            project.expected_tax_wan = Decimal(amount) / 50
         if project.is_major:
             self.add_responsibility_chain(project)
         if rng.random() < 0.12:

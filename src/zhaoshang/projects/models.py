@@ -121,6 +121,9 @@ class Project(KeepsRecognisedVersion):
     is_strategic_emerging = models.BooleanField(_("战略性新兴产业"), default=False)
     is_private = models.BooleanField(_("民营投资"), default=False)
     is_headquarters = models.BooleanField(_("总部经济"), default=False)
+    expected_tax_wan = models.DecimalField(
+        _("预计年引税额(万元)"), null=True, blank=True, help_text=_("总部经济项目预计每年引入的税额"), **MONEY
+    )
     city_dispatch = models.BooleanField(_("纳入市级调度"), default=False)
     is_major = models.BooleanField(_("重大项目"), default=False)
 
