@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_intention_agreement'),
+        ('projects', '0005_recognised_versions'),
     ]
 
     operations = [
