@@ -106,3 +106,14 @@ def client_as(db):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counting_options():
+    """The counting options are kept per process (``metrics.options``); a test's rolled-back rows
+    must not outlive it."""
+    from zhaoshang.metrics import options
+
+    options.clear_cache()
+    yield
+    options.clear_cache()

@@ -71,6 +71,9 @@ def record_transition(
         changes["submitted_at"] = now
     elif transition == "recognise":
         changes.update(recognised_at=now, recognised_by=user, return_reason="")
+        # A project keeps the day each of its events was first recognised (日期口径, issue 13).
+        if hasattr(model, "recognition_updates"):
+            changes.update(model.recognition_updates(timezone.localdate(now)))
     else:
         changes["return_reason"] = reason.strip()[:500]
     moved = 0

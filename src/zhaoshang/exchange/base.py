@@ -349,6 +349,8 @@ class ImportContext:
             obj.submitted_at = obj.submitted_at or self.now
             obj.recognised_at = self.now
             obj.recognised_by = self.user
+            if hasattr(obj, "stamp_event_recognition"):
+                obj.stamp_event_recognition(timezone.localdate(self.now))
             obj.return_reason = ""
             if not new and obj.pk in self.kept_versions(type(obj)):
                 versions.drop(type(obj), [obj.pk])  # the change is recognised with the row
@@ -724,6 +726,7 @@ class ImportContext:
 _NOT_DATA = {
     "id", "version", "review_status", "submitted_at", "recognised_at", "recognised_by", "return_reason",
     "created_by", "is_deleted", "created_at", "updated_at", "path", "password", "last_login",
+    "signing_recognised_on", "commencement_recognised_on",
 }  # fmt: skip
 
 

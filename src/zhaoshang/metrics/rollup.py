@@ -32,13 +32,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Max, Min, Sum, Value, When
+from django.db.models import Count, F, Max, Min, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.metrics import options
 from zhaoshang.metrics.closing import closed_through
-from zhaoshang.metrics.indicators import DEFINITIONS, REGISTRY
+from zhaoshang.metrics.indicators import DEFINITIONS, REGISTRY, effective
 from zhaoshang.metrics.models import ClosedFigure, ClosedMonth, MonthlyFigure, RollupMark
 from zhaoshang.metrics.periods import Period, month_end, next_month
 
@@ -69,15 +70,9 @@ ZERO = Decimal(0)
 
 
 def size_band():
-    """规模分档 of a signed project by its counted investment (SPEC §3: 1–5、5–10、10–20、20亿元以上)."""
-    return Case(
-        When(counted__gte=200000, then=Value("20亿元以上")),
-        When(counted__gte=100000, then=Value("10–20亿元")),
-        When(counted__gte=50000, then=Value("5–10亿元")),
-        When(counted__gte=10000, then=Value("1–5亿元")),
-        default=Value("1亿元以下"),
-        output_field=CharField(),
-    )
+    """规模分档 of a signed project by its counted investment (SPEC §3: 1–5、5–10、10–20、20亿元以上),
+    by the bands the options of its signing year set (``metrics.options``)."""
+    return options.size_band("signed_on")
 
 
 BAND_LABELS = {
@@ -96,12 +91,14 @@ def enabled() -> bool:
 
 
 def covers(code: str, period: Period) -> bool:
-    """Whether ``code`` over ``period`` can be read from the table: a summed indicator, whole months."""
+    """Whether ``code`` over ``period`` can be read from the table: a summed indicator, whole months,
+    counted by the date the table sums by (not by recognition date: ``indicators.effective``)."""
     return (
         enabled()
         and code in CODES
         and period.start.day == 1
         and period.end == month_end(period.end.year, period.end.month)
+        and effective(code, period) is REGISTRY[code]
     )
 
 
@@ -284,7 +281,12 @@ def signature() -> str:
     # The codes alone do not change when a definition does, and the stored cells would keep the old
     # counting: the definitions' release (indicators.DEFINITIONS) is hashed too, so that a database
     # built before a definition changed rebuilds on the next migrate.
-    text = ",".join([f"definitions:{DEFINITIONS}", *CODES, *(f"@{n}" for n in BREAKDOWNS)])
+    # The counting options of each year (亿元以上门槛, 规模分档 …) change what the cells hold the same
+    # way; saving them also has the table rebuilt (``metrics.services.counting_rules_save``).
+    parts = [f"definitions:{DEFINITIONS}", *CODES, *(f"@{n}" for n in BREAKDOWNS)]
+    if options.signature_part():  # none set: the signature of a database built before options
+        parts.append(f"options:{options.signature_part()}")
+    text = ",".join(parts)
     return hashlib.sha1(text.encode()).hexdigest()  # 40 characters: fits the dim column
 
 

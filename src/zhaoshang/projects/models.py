@@ -3,7 +3,8 @@ import itertools
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from zhaoshang.core.access import ADD, BUREAU_ONLY, CHANGE, Scope, register_scop
 from zhaoshang.core.models import KeepsRecognisedVersion, TimeStamped, version_index
 from zhaoshang.organisation.choices import Role
 from zhaoshang.projects.choices import (
+    EVENT_RECOGNITION,
     ORDERED_DATE_FIELDS,
     ComplaintStatus,
     DuplicateStatus,
@@ -70,6 +72,17 @@ class Project(KeepsRecognisedVersion):
     region = models.ForeignKey(
         "organisation.Region", verbose_name=_("落地区划"), on_delete=models.PROTECT, related_name="projects"
     )
+    # 按比例分成 (issue 13, 苏州's rule): where a deployment splits credit between the introducing
+    # unit (引荐单位) and the unit where the project lands (落户地), the latter is recorded here.
+    landing_unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("落户单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="landed_projects",
+        help_text=_("项目落户的乡镇街道或园区;口径选项启用按比例分成时,与引进单位分享该项目"),
+    )
     industry = models.ForeignKey(
         "organisation.Industry",
         verbose_name=_("所属产业"),
@@ -126,6 +139,27 @@ class Project(KeepsRecognisedVersion):
     )
     city_dispatch = models.BooleanField(_("纳入市级调度"), default=False)
     is_major = models.BooleanField(_("重大项目"), default=False)
+    # 不予认定 (issue 13): what a deployment's eligibility rules may exclude from the figures
+    # (``metrics.options``); recorded by the unit, checked by the bureau when it recognises.
+    is_local_investor = models.BooleanField(
+        _("本地投资方"), default=False, db_default=False, help_text=_("投资方为本地区内企业或个人")
+    )
+    is_public_infrastructure = models.BooleanField(
+        _("财政投资或PPP基础设施"),
+        default=False,
+        db_default=False,
+        help_text=_("财政资金或PPP模式的基础设施项目"),
+    )
+    is_real_estate = models.BooleanField(_("房地产项目"), default=False, db_default=False)
+    is_later_phase = models.BooleanField(
+        _("已签约项目的后续期"),
+        default=False,
+        db_default=False,
+        help_text=_("已签约合同的二期、三期等后续建设"),
+    )
+    is_local_relocation = models.BooleanField(
+        _("本地企业搬迁"), default=False, db_default=False, help_text=_("本地区内企业迁址、搬迁改造")
+    )
 
     stage = models.CharField(
         _("项目阶段"), max_length=16, choices=Stage.choices, default=Stage.NEGOTIATING, db_index=True
@@ -163,6 +197,11 @@ class Project(KeepsRecognisedVersion):
     # 防水分: held in the possible-duplicate pool until the bureau resolves it. A held project counts
     # on neither basis (SPEC §3), which metrics.indicators applies to every project-based figure.
     duplicate_hold = models.BooleanField(_("疑似重复待核查"), default=False, editable=False, db_index=True)
+    # 日期口径 (issue 13): the day the bureau first recognised the signing, the commencement. The
+    # record's ``recognised_at`` moves with every later recognition (a corrected amount), so a
+    # deployment counting by recognition date reads these, set once by the workflow and the import.
+    signing_recognised_on = models.DateField(_("签约认定日期"), null=True, blank=True, editable=False)
+    commencement_recognised_on = models.DateField(_("开工认定日期"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("招商项目")
@@ -246,6 +285,30 @@ class Project(KeepsRecognisedVersion):
             errors["added_investment_wan"] = _("新增投资不能大于总投资。")
         if errors:
             raise ValidationError(errors)
+
+    EVENT_RECOGNITION = EVENT_RECOGNITION
+
+    @classmethod
+    def recognition_updates(cls, day) -> dict:
+        """For ``QuerySet.update`` when records are recognised on ``day``: each event that has a date
+        and no recognition day yet gets ``day``; one already recognised keeps its day."""
+        return {
+            field: Coalesce(
+                F(field),
+                Case(
+                    When(**{f"{event}__isnull": False}, then=Value(day)),
+                    default=Value(None),
+                    output_field=models.DateField(),
+                ),
+            )
+            for event, field in cls.EVENT_RECOGNITION.items()
+        }
+
+    def stamp_event_recognition(self, day) -> None:
+        """The same on an instance about to be saved as recognised (the import)."""
+        for event, field in self.EVENT_RECOGNITION.items():
+            if getattr(self, event) and getattr(self, field) is None:
+                setattr(self, field, day)
 
     @property
     def counted_investment_wan(self):

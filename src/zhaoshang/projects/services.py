@@ -178,6 +178,30 @@ def duplicate_screen(*, user, project: Project) -> list[DuplicateCandidate]:
     return pooled
 
 
+def first_filed(projects) -> Project:
+    """Of records of one project, the one filed first (上报 earliest; a record never submitted by
+    when it was created), the earlier id on a tie."""
+    return min(projects, key=lambda p: (p.submitted_at or p.created_at, p.pk))
+
+
+def _first_introducer_keep(pair: tuple[Project, Project], keep: Project | None) -> Project | None:
+    """一个项目、一个首报单位 (金安's rule, a counting option of the year): where it is on, the
+    record kept is the one filed first, whatever the bureau picks; otherwise the bureau's choice."""
+    from zhaoshang.metrics import options
+
+    first = first_filed(pair)
+    year = (first.signed_on or timezone.localdate()).year
+    if not options.rules_for(year).first_introducer:
+        return keep
+    if keep is not None and keep != first:
+        raise ValidationError(
+            _("按“一个项目、一个首报单位”的规则,应保留最先报送的“{project}”({unit})。").format(
+                project=first, unit=first.introducing_unit
+            )
+        )
+    return first
+
+
 def duplicate_resolve(
     *, user, candidate: DuplicateCandidate, same: bool, keep: Project | None = None, note: str = ""
 ) -> DuplicateCandidate:
@@ -192,6 +216,8 @@ def duplicate_resolve(
     ).exists():
         raise PermissionDenied(_("只有招商局可以核查疑似重复项目。"))
     pair = (candidate.project, candidate.other)
+    if same:
+        keep = _first_introducer_keep(pair, keep)
     if same and keep not in pair:
         raise ValidationError(_("请选择保留哪一个项目。"))
     with transaction.atomic():

@@ -743,7 +743,7 @@ def _leaderboard_levels(ctx: ReportContext, doc: Doc, *, ps: str) -> Report:
     rows = [
         [
             str(i),
-            link(md(p.name), project_url(p.pk)),
+            link(md(p.name), project_url(p)),
             md(p.region.name),
             md(p.introducing_unit.name),
             wan_to_yi(p.counted_investment_wan),

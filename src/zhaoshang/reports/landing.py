@@ -42,7 +42,7 @@ def since_window(ctx: ReportContext) -> Period:
 
 
 def _named(projects: list) -> str:
-    shown = [link(md(p.name), project_url(p.pk)) for p in projects[: rules.NAMES_IN_SENTENCE]]
+    shown = [link(md(p.name), project_url(p)) for p in projects[: rules.NAMES_IN_SENTENCE]]
     more = _("等") if len(projects) > rules.NAMES_IN_SENTENCE else ""
     return names(shown) + more
 

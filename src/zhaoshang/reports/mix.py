@@ -34,7 +34,7 @@ def _tagged_projects(ctx: ReportContext, tags: list[str]) -> list:
 
 
 def _named(projects: list) -> str:
-    shown = [link(md(p.name), project_url(p.pk)) for p in projects[: rules.NAMES_IN_SENTENCE]]
+    shown = [link(md(p.name), project_url(p)) for p in projects[: rules.NAMES_IN_SENTENCE]]
     return names(shown) + (_("等") if len(projects) > rules.NAMES_IN_SENTENCE else "")
 
 

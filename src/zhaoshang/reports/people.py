@@ -203,7 +203,7 @@ def signings_paragraphs(ctx: ReportContext, doc: Doc, *, ps: str) -> str:
         if event.leaders:
             text += _("（{who}出席）").format(who=md(event.leaders))
         if projects:
-            shown = [link(md(p.name), project_url(p.pk)) for p in projects[: rules.NAMES_IN_SENTENCE]]
+            shown = [link(md(p.name), project_url(p)) for p in projects[: rules.NAMES_IN_SENTENCE]]
             more = _("等") if len(projects) > rules.NAMES_IN_SENTENCE else ""
             text += _("，集中签约项目{n}个：{names}").format(n=len(projects), names=names(shown) + more)
         items.append(text)
