@@ -15,6 +15,7 @@ from zhaoshang.audit.models import AuditAction
 from zhaoshang.audit.services import audit_record
 from zhaoshang.core import access
 from zhaoshang.core.choices import ReviewStatus
+from zhaoshang.metrics import rollup
 
 # transition → (statuses it starts from, status it leads to, access action, audit action)
 TRANSITIONS = {
@@ -85,4 +86,5 @@ def record_transition(
                     after=after,
                     user=user,
                 )
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
     return moved
