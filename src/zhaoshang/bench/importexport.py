@@ -50,8 +50,9 @@ HEADERS = [
 ]
 
 
-def write_project_workbook(path: Path, *, rows: int, root) -> None:
-    """``rows`` new projects modelled on existing ones of ``root``'s tree, spread over all of them."""
+def write_project_workbook(path: Path, *, rows: int, root, suffix: str = SUFFIX) -> None:
+    """``rows`` new projects modelled on existing ones of ``root``'s tree, spread over all of them,
+    named as the project they copy plus ``suffix``."""
     from openpyxl import Workbook
 
     base = (
@@ -71,7 +72,7 @@ def write_project_workbook(path: Path, *, rows: int, root) -> None:
         for p in base.filter(pk__in=ids[chunk : chunk + 2000]):
             ws.append(
                 [
-                    f"{p.name}{SUFFIX}",
+                    f"{p.name}{suffix}",
                     p.investor.name,
                     p.investor.credit_code,
                     p.introducing_unit.name,
