@@ -468,38 +468,58 @@ def _delete_ids(ids: list[int]) -> None:
             c.execute(f"DELETE FROM {TABLE} WHERE id IN ({_in(chunk)})", chunk)
 
 
+DELTA = "zs_rollup_delta"
+
+
+def _add_rows(rows: list[tuple]) -> None:
+    """Add ``(level, basis, indicator, month, unit, region, partner, dim, value, records)`` to the
+    stored rows of the same key (a new row where there is none), in three set-based statements."""
+    rows = [r for r in rows if r[8] or r[9]]
+    if not rows:
+        return
+    cols = "level, basis, indicator, month, unit_id, region_id, partner, dim"
+    with connection.cursor() as c:
+        c.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {DELTA} (level varchar(4), basis varchar(12), "
+            "indicator varchar(48), month date, unit_id bigint, region_id bigint, partner boolean, "
+            "dim varchar(60), dv numeric(22, 4), dn integer)"
+        )
+        c.execute(f"DELETE FROM {DELTA}")
+        for i in range(0, len(rows), 5000):
+            c.executemany(
+                f"INSERT INTO {DELTA} ({cols}, dv, dn) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                rows[i : i + 5000],
+            )
+        same = (
+            "{t}.level = d.level AND {t}.indicator = d.indicator AND {t}.basis = d.basis "
+            "AND {t}.month = d.month AND {t}.region_id = d.region_id AND {t}.partner = d.partner "
+            "AND {t}.dim = d.dim AND "
+        )
+        for unit in (
+            "{t}.unit_id = d.unit_id AND d.unit_id IS NOT NULL",
+            "{t}.unit_id IS NULL AND d.unit_id IS NULL",
+        ):
+            match = (same + unit).format(t="t")
+            c.execute(
+                f"UPDATE {TABLE} AS t SET value = t.value + d.dv, records = t.records + d.dn "
+                f"FROM {DELTA} d WHERE {match}"
+            )
+        exists = " OR ".join(
+            f"({(same + unit).format(t='x')})"
+            for unit in ("{t}.unit_id = d.unit_id", "{t}.unit_id IS NULL AND d.unit_id IS NULL")
+        )
+        c.execute(
+            f"INSERT INTO {TABLE} ({cols}, value, records) SELECT {', '.join('d.' + k for k in cols.split(', '))}, "
+            f"d.dv, d.dn FROM {DELTA} d WHERE NOT EXISTS (SELECT 1 FROM {TABLE} x WHERE {exists})"
+        )
+        c.execute(f"DELETE FROM {DELTA}")
+
+
 def _apply_area_deltas(deltas: dict[tuple, list]) -> None:
     """Add ``{(basis, indicator, month, area): [value, records]}`` to the area rows (dim '')."""
-    deltas = {k: d for k, d in deltas.items() if d[0] or d[1]}
-    if not deltas:
-        return
-    codes = sorted({k[1] for k in deltas})
-    areas = sorted({k[3] for k in deltas})
-    months = sorted({k[2] for k in deltas})
-    ids, current = [], {}
-    with connection.cursor() as c:
-        for i in range(0, len(areas), 500):
-            chunk = areas[i : i + 500]
-            c.execute(
-                f"SELECT id, basis, indicator, month, region_id, value, records FROM {TABLE} "
-                f"WHERE level = 'area' AND dim = '' AND indicator IN ({_in(codes)}) "
-                f"AND region_id IN ({_in(chunk)}) AND month >= %s AND month <= %s",
-                [*codes, *chunk, months[0], months[-1]],
-            )
-            for pk, basis, code, month, area, value, records in c.fetchall():
-                key = (basis, code, _as_date(month), area)
-                if key in deltas:
-                    ids.append(pk)
-                    current[key] = (_as_decimal(value), records)
-    _delete_ids(ids)
-    rows = []
-    for key, (dv, dn) in deltas.items():
-        value, records = current.get(key, (ZERO, 0))
-        basis, code, month, area = key
-        rows.append(
-            ("area", basis, code, month, None, area, False, "", _as_decimal(value + dv), records + dn)
-        )
-    _insert(rows)
+    _add_rows(
+        [("area", b, c, m, None, a, False, "", _as_decimal(v), n) for (b, c, m, a), (v, n) in deltas.items()]
+    )
 
 
 def _refresh_dims(names: list[str], touched: set[tuple[datetime.date, int]], areas: "Areas") -> None:
@@ -744,69 +764,21 @@ def new_dims(name: str, basis: str, kind: str) -> list[tuple]:
     return out
 
 
-def _apply_unit_deltas(kind: str, deltas: dict[tuple, list]) -> None:
+def _apply_unit_deltas(deltas: dict[tuple, list]) -> None:
     """Add ``{(basis, indicator, month, unit, region, partner): [value, records]}`` to the unit rows."""
-    deltas = {k: d for k, d in deltas.items() if d[0] or d[1]}
-    if not deltas:
-        return
-    codes = sorted({k[1] for k in deltas})
-    _put_cells(f"{kind}+", {(k[3], k[2]) for k in deltas})
-    ids, current = [], {}
-    with connection.cursor() as c:
-        c.execute(
-            f"SELECT t.id, t.basis, t.indicator, t.month, t.unit_id, t.region_id, t.partner, t.value, t.records "
-            f"FROM {CELLS} c CROSS JOIN {TABLE} t WHERE c.kind = %s AND t.unit_id = c.unit_id "
-            f"AND t.month = c.month AND t.level = 'unit' AND t.indicator IN ({_in(codes)})",
-            [f"{kind}+", *codes],
-        )
-        for pk, basis, code, month, unit, region, partner, value, records in c.fetchall():
-            key = (basis, code, _as_date(month), unit, region, bool(partner))
-            if key in deltas:
-                ids.append(pk)
-                current[key] = (_as_decimal(value), records)
-    _delete_ids(ids)
-    rows = []
-    for key, (dv, dn) in deltas.items():
-        value, records = current.get(key, (ZERO, 0))
-        basis, code, month, unit, region, partner = key
-        rows.append(
-            ("unit", basis, code, month, unit, region, partner, "", _as_decimal(value + dv), records + dn)
-        )
-    _insert(rows)
+    _add_rows(
+        [("unit", b, c, m, u, r, p, "", _as_decimal(v), n) for (b, c, m, u, r, p), (v, n) in deltas.items()]
+    )
 
 
 def _apply_dim_deltas(deltas: dict[tuple, list]) -> None:
     """Add ``{(basis, '@name', month, area, dim): [value, records]}`` to the area breakdown rows."""
-    deltas = {k: d for k, d in deltas.items() if d[0] or d[1]}
-    if not deltas:
-        return
-    codes = sorted({k[1] for k in deltas})
-    areas = sorted({k[3] for k in deltas})
-    months = sorted({k[2] for k in deltas})
-    ids, current = [], {}
-    with connection.cursor() as c:
-        for i in range(0, len(areas), 500):
-            chunk = areas[i : i + 500]
-            c.execute(
-                f"SELECT id, basis, indicator, month, region_id, dim, value, records FROM {TABLE} "
-                f"WHERE level = 'area' AND indicator IN ({_in(codes)}) "
-                f"AND region_id IN ({_in(chunk)}) AND month >= %s AND month <= %s",
-                [*codes, *chunk, months[0], months[-1]],
-            )
-            for pk, basis, code, month, area, dim, value, records in c.fetchall():
-                key = (basis, code, _as_date(month), area, dim)
-                if key in deltas:
-                    ids.append(pk)
-                    current[key] = (_as_decimal(value), records)
-    _delete_ids(ids)
-    rows = []
-    for key, (dv, dn) in deltas.items():
-        value, records = current.get(key, (ZERO, 0))
-        basis, code, month, area, dim = key
-        rows.append(
-            ("area", basis, code, month, None, area, False, dim, _as_decimal(value + dv), records + dn)
-        )
-    _insert(rows)
+    _add_rows(
+        [
+            ("area", b, c, m, None, a, False, dim, _as_decimal(v), n)
+            for (b, c, m, a, dim), (v, n) in deltas.items()
+        ]
+    )
 
 
 def add_new(
@@ -839,7 +811,7 @@ def add_new(
                     d = totals[(basis, code, month, areas.of(region))]
                     d[0] += value
                     d[1] += records
-    _apply_unit_deltas(kind, units)
+    _apply_unit_deltas(units)
     _apply_area_deltas(totals)
     dims: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
     for name, (code, _g) in BREAKDOWNS.items():
