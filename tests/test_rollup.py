@@ -296,3 +296,14 @@ def test_a_big_backlog_is_counted_from_the_records_not_settled_by_a_read(units, 
     assert not RollupMark.objects.exists()
     assert _stored("leads", units.mashan, D(2022, 3, 1)) == 3
     assert rollup.verify() == []
+
+
+def test_settle_command_applies_a_backlog(units, monkeypatch, capsys):
+    rollup.settle()
+    monkeypatch.setattr(rollup, "READ_SETTLE", 1)
+    for day in (1, 2):
+        LeadFactory(unit=units.cenhe, reported_on=D(2022, 3, day), review_status="recognised")
+    call_command("rollup", "settle")
+    assert "已处理2个待刷新标记" in capsys.readouterr().out
+    assert not RollupMark.objects.exists()
+    assert _stored("leads", units.cenhe, D(2022, 3, 1)) == 2  # the two March leads

@@ -15,12 +15,26 @@ other rules than the records do — one home per fact.
 How it stays exact: database triggers (created by migration ``metrics.0001``, SQLite and
 PostgreSQL) write a ``RollupMark`` in the same transaction as any change to a project, a funds
 record, a lead, an activity or its partner units, a unit's region or the region tree — whatever
-wrote it: forms, the workflow, imports, ``QuerySet.update``, raw SQL. Before the engine reads the
-table it calls ``settle``, which recomputes the marked cells from the records and removes the marks
-in one transaction; concurrent readers queue behind it (row locks on PostgreSQL, the write lock on
-SQLite). A figure is therefore always the records' figure; a large import merely makes the next
-read pay for its cells. ``zhaoshang rollup verify`` compares the table with the records, and the
-test suite reads most figures through it (``tests/test_rollup.py`` compares every cell).
+wrote it: forms, the workflow, imports, ``QuerySet.update``, raw SQL. ``settle`` applies the marks:
+
+- *No read pays for a write.* The writers — the import (``exchange.services.import_file``), the
+  record services and the workflow (``core.services``, ``core.workflow``, the project and lead
+  services) — call ``upkeep`` (= ``settle``) last thing in their own transaction, so the cells
+  change when the records do and commit with them.
+- *Set-based.* A record created since the table was last brought up to date (its id above the
+  table's watermark for that record table) adds its contribution by difference: one grouped
+  statement per indicator over the new records, then three statements that add the differences to
+  the unit, area and breakdown rows (``_add_rows``). The cells of changed or deleted records are
+  recomputed from the records of those (unit, month) cells only, found from the cells through a
+  temporary table (one grouped statement per indicator); the areas' totals follow by difference,
+  the touched areas' breakdowns are counted again.
+- *Reads never settle a backlog.* A read settles at most ``READ_SETTLE`` pending marks (a raw-SQL
+  fix: milliseconds); with more, or a rebuild pending, ``read`` returns None and the engine counts
+  the records, writing nothing, until the next writer's ``upkeep`` (or ``migrate``) applies them.
+
+A figure is therefore always the records' figure. ``zhaoshang rollup verify`` compares the table
+with the records, and the test suite reads most figures through it (``tests/test_rollup.py``
+compares every cell).
 
 ``ZHAOSHANG_ROLLUP=0`` turns the table off: every figure is then counted from the records.
 """
