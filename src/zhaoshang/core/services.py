@@ -17,6 +17,7 @@ from zhaoshang.audit.models import AuditAction
 from zhaoshang.audit.services import audit_record, snapshot
 from zhaoshang.core import access, versions
 from zhaoshang.core.choices import ReviewStatus
+from zhaoshang.metrics import rollup
 
 
 class StaleEdit(Exception):
@@ -42,6 +43,7 @@ def record_create(
         if m2m:
             m2m(instance)
         audit_record(action=AuditAction.CREATE, obj=instance, after=snapshot(instance), user=user)
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
     return instance
 
 
@@ -70,6 +72,7 @@ def record_update(
             k: v for k, v in after.items() if k != "version"
         }:
             audit_record(action=AuditAction.UPDATE, obj=instance, before=before, after=after, user=user)
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
     return instance
 
 
@@ -88,6 +91,7 @@ def record_delete(*, user, instance: models.Model) -> None:
             instance.delete()
             instance.pk = pk  # Model.delete() clears the key; the audit row must still name the record
         audit_record(action=AuditAction.DELETE, obj=instance, before=before, user=user, object_repr=label)
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
 
 
 def validation_messages(error: ValidationError) -> list[str]:

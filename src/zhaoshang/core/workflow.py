@@ -17,6 +17,7 @@ from zhaoshang.audit.models import AuditAction
 from zhaoshang.audit.services import audit_record
 from zhaoshang.core import access, versions
 from zhaoshang.core.choices import ReviewStatus
+from zhaoshang.metrics import rollup
 
 # transition → (statuses it starts from, status it leads to, access action, audit action)
 TRANSITIONS = {
@@ -99,4 +100,5 @@ def record_transition(
                     after=after,
                     user=user,
                 )
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
     return moved

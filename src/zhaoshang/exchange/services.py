@@ -34,6 +34,7 @@ from zhaoshang.exchange.base import ImportContext, Outcome, Problem, Row, RowErr
 from zhaoshang.exchange.kinds import ExportContext, HeaderMatch, Sheet, sheet_for
 from zhaoshang.exchange.readers import UnreadableFile, open_table
 from zhaoshang.exchange.workbooks import write_workbook
+from zhaoshang.metrics import rollup
 from zhaoshang.organisation.choices import Role
 
 HEADER_SCAN_ROWS = 30  # the header is looked for in the first rows (title rows above it are skipped)
@@ -375,6 +376,9 @@ def import_file(
                         "unchanged": report.unchanged,
                     },
                 )
+            # The monthly summary's cells of what was written, in this transaction: the first
+            # read after the import does not pay for it (metrics.rollup).
+            rollup.upkeep()
     if progress is not None:
         progress(last - header_row, last - header_row)
     report.warnings = ctx.warnings
