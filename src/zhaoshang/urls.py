@@ -25,6 +25,8 @@ urlpatterns = [
     path("reports/", include("zhaoshang.reports.urls")),
     path("cycle/", include("zhaoshang.cycle.urls")),
     path("search/", include("zhaoshang.search.urls")),
+    path("api/", include("zhaoshang.api.urls")),
+    path("upward/", include("zhaoshang.upward.urls")),
     path("", include("zhaoshang.supervision.urls")),
     path("", include("zhaoshang.core.urls")),
     path("", include("zhaoshang.dashboard.urls")),

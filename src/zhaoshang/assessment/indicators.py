@@ -22,12 +22,29 @@ def _overdue_start(qs):
     )
 
 
+def _due_start(qs):
+    # Signed, not withdrawn: the projects whose agreed commencement date falls in the period.
+    return qs.filter(signed_on__isnull=False).exclude(stage=Stage.WITHDRAWN)
 def _overdue_tickets(qs):
     # Not closed (销号) by the deadline: still open, or closed on a later day.
     return qs.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=F("deadline")))
 
 
 EXTRA_INDICATORS = [
+    Indicator(
+        "due_start_projects",
+        _("约定开工项目"),
+        _("个"),
+        model="projects.Project",
+        date_field="agreed_start_on",
+        unit_path="introducing_unit",
+        region_path="region",
+        refine=_due_start,
+        definition=_(
+            "约定开工日期在期间内的已签约项目,退库项目不计;终止的项目仍计入。履约率 = "
+            "(约定开工项目 − 逾期未开工项目) ÷ 约定开工项目。"
+        ),
+    ),
     Indicator(
         "overdue_start_projects",
         _("逾期未开工项目"),

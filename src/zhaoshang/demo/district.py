@@ -43,7 +43,7 @@ from zhaoshang.leads.models import Lead
 from zhaoshang.metrics.numbers import fixed, round_half_up, round_int
 from zhaoshang.organisation.choices import IndustryKind, RegionLevel, Role, UnitKind
 from zhaoshang.organisation.models import AssessmentGroup, Deployment, Industry, Region, Unit, User
-from zhaoshang.organisation.services import home_region_set, user_create
+from zhaoshang.organisation.services import home_region_set, split_chinese_name, user_create
 from zhaoshang.projects.choices import LandMode, ProjectKind, Sector, Stage, Verdict
 from zhaoshang.projects.models import FundsRecord, PreReviewMeeting, PreReviewVerdict, Project
 from zhaoshang.targets.models import Target
@@ -829,6 +829,10 @@ class DistrictBuilder:
             signed_on=signed_on,
             review_status=ReviewStatus.RECOGNISED,
         )
+        if project.is_headquarters:
+            # 总部经济: the tax expected each year, 2% of the investment (no draw: the seed's stream
+            # of random numbers stays as it was).
+            project.expected_tax_wan = Decimal(amount) / 50
         if project.is_major:
             self.add_responsibility_chain(project)
         if rng.random() < 0.12:
@@ -2064,8 +2068,64 @@ def build_district(*, seed: int = 0, today: date | None = None) -> DistrictBuild
         builder.users = builder.build()
         rollup.rebuild()  # the monthly summary, at once rather than mark by mark at the first read
         build_assessments(builder)
+        confirm_months(builder)
         close_months(builder)
     return builder
+
+
+# 报送周期 in the demo: most units confirm their month within a few working days of its end; about one
+# unit-month in twenty comes in after the deadline; last month's deadline may still be ahead.
+LATE_SHARE = 0.05
+
+
+def confirm_months(builder: DistrictBuilder) -> None:
+    """Each task unit's monthly confirmation (本月数据报送确认) from the demo's first month to last
+    month, by the unit's head, so that the cycle page, the reminders and the bulletins' late-units
+    line show a bureau's routine rather than every unit late. Units other than the demo's 川店镇 get
+    a head account of their own, which cannot log in (no password): the demo's logins stay the few
+    printed ones."""
+    from zhaoshang.cycle.calendar import Calendar, UnknownYear
+    from zhaoshang.cycle.calendar import month_end as calendar_month_end
+    from zhaoshang.cycle.models import MonthlyReport
+    from zhaoshang.cycle.selectors import deadline_end
+
+    rng = random.Random(builder.rng.random())
+    units = list(Unit.objects.filter(is_active=True).exclude(kind=UnitKind.BUREAU).order_by("order", "pk"))
+    heads = {u.unit_id: u for u in User.objects.filter(role=Role.UNIT_HEAD, unit__in=units).order_by("pk")}
+    missing = []
+    for unit in units:
+        if unit.pk not in heads:
+            family, given = split_chinese_name(names.person(rng))
+            head = User(
+                username=f"head{unit.pk}", role=Role.UNIT_HEAD, unit=unit, last_name=family, first_name=given
+            )
+            head.set_unusable_password()
+            missing.append(head)
+    for head in User.objects.bulk_create(missing):
+        heads[head.unit_id] = head
+
+    calendar, reports = Calendar(), []
+    month = date(2021, 1, 1)
+    while month < builder.current_month:
+        try:
+            deadline = calendar.deadline(month)
+            first = calendar.nth_workday_after(calendar_month_end(month), 1)
+        except UnknownYear:
+            month = _add_months(month, 1)
+            continue
+        for unit in units:
+            if rng.random() < LATE_SHARE:
+                day = deadline + timedelta(days=rng.randint(1, 6))
+            else:
+                day = first + timedelta(days=rng.randint(0, (deadline - first).days))
+            at = deadline_end(day) - timedelta(hours=rng.randint(4, 14), minutes=rng.randint(0, 59))
+            if at > builder.now:
+                continue  # not yet: this month's confirmations are still coming in
+            reports.append(
+                MonthlyReport(unit=unit, month=month, submitted_at=at, submitted_by=heads[unit.pk])
+            )
+        month = _add_months(month, 1)
+    MonthlyReport.objects.bulk_create(reports)
 
 
 def close_months(builder: DistrictBuilder) -> None:

@@ -32,3 +32,4 @@ def _ensure_triggers(sender, using="default", **kwargs) -> None:
     rollup.ensure_triggers(connections[using])
     if using == DEFAULT_DB_ALIAS:
         rollup.settle()
+        rollup.ensure_watermarks()

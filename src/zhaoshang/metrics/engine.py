@@ -51,7 +51,8 @@ def measure(
     readable, ids = _summary_scope(region=region, units=units)
     if readable and rollup.covers(code, period):
         found = rollup.read(codes=[code], period=period, basis=basis, region=region, unit_ids=ids)
-        return found.get((code,), ZERO)
+        if found is not None:
+            return found.get((code,), ZERO)
     qs = indicator.queryset(period, basis)
     qs = _scoped(indicator, qs, units=units)
     qs = _scoped(indicator, qs, region=region)
@@ -69,7 +70,8 @@ def measure_by_unit(
         return split_by_unit(indicator, period=period, basis=basis, unit_ids=unit_ids)
     if rollup.covers(code, period):
         found = rollup.read(codes=[code], period=period, basis=basis, unit_ids=unit_ids, by="unit")
-        return {unit_id: value for (_code, unit_id), value in found.items() if unit_id is not None}
+        if found is not None:
+            return {unit_id: value for (_code, unit_id), value in found.items() if unit_id is not None}
     out: dict[int, Decimal] = {}
     paths = [indicator.unit_path] + ([indicator.partner_path] if indicator.partner_path else [])
     for path in paths:
@@ -243,7 +245,8 @@ def measure_grouped(
     indicator = effective(code, period)
     if group_by == f"{indicator.region_path}__path" and units is None and rollup.covers(code, period):
         found = rollup.read(codes=[code], period=period, basis=basis, region=region, by="region_path")
-        return {path: value for (_code, path), value in found.items()}
+        if found is not None:
+            return {path: value for (_code, path), value in found.items()}
     qs = _scoped(indicator, indicator.queryset(period, basis), region=region, units=units)
     rows = qs.annotate(_group=group_by if not isinstance(group_by, str) else F(group_by)).values("_group")
     rows = rows.annotate(v=indicator.value(period, basis), n=Count("pk")).order_by()
@@ -259,7 +262,8 @@ def measure_many(
     out: dict[str, Decimal] = {}
     if covered:
         found = rollup.read(codes=covered, period=period, basis=basis, region=region, unit_ids=ids)
-        out = {c: found.get((c,), ZERO) for c in covered}
+        if found is not None:
+            out = {c: found.get((c,), ZERO) for c in covered}
     for code in codes:
         if code not in out:
             out[code] = measure(code, period=period, basis=basis, region=region, units=units)
@@ -277,7 +281,9 @@ def measure_by_month(
         found = rollup.read(
             codes=covered, period=period, basis=basis, region=region, unit_ids=ids, by="month"
         )
-        for (code, month), value in found.items():
+        if found is None:  # the summary is behind the records: count them
+            covered = []
+        for (code, month), value in (found or {}).items():
             out[code][month] = value
     for code in codes:
         if code in covered:
@@ -301,7 +307,9 @@ def measure_breakdown(
     label), from the summary's area rows where it covers the scope, else from the records."""
     code, group_by = rollup.BREAKDOWNS[name]
     if units is None and rollup.covers(code, period) and (region is None or region.level != "town"):
-        return rollup.read_breakdown(name=name, period=period, basis=basis, region=region)
+        found = rollup.read_breakdown(name=name, period=period, basis=basis, region=region)
+        if found is not None:
+            return found
     values = measure_grouped(
         code,
         period=period,

@@ -36,6 +36,18 @@ def basis_filter(basis: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}review_status__in": [ReviewStatus.SUBMITTED, ReviewStatus.RECOGNISED]})
 
 
+def counted_rows(model: type[models.Model], basis: str) -> models.QuerySet:
+    """The rows of ``model`` that count on ``basis``. A record whose change is under review keeps
+    counting at its last recognised version (SPEC §3): on the 认定 basis its recognised copy counts
+    (core.models.KeepsRecognisedVersion), on the 上报 basis the record as changed."""
+    if hasattr(model, "all_rows"):
+        qs = model.all_rows.filter(basis_filter(basis))
+        if basis != Basis.RECOGNISED:
+            qs = qs.filter(recognised_version_of__isnull=True)
+        return qs
+    return model._default_manager.filter(basis_filter(basis))
+
+
 # The amount a signing counts: an expansion (增资/扩建) counts its added investment (新增投资).
 COUNTED_INVESTMENT = Case(
     When(kind__in=EXPANSION_KINDS, added_investment_wan__isnull=False, then=F("added_investment_wan")),
@@ -48,6 +60,8 @@ YI = Decimal(10000)  # 1亿元 = 10 000 万元
 # The release of the definitions below, hashed into the monthly summary's signature (rollup): bump it
 # whenever a summed indicator's definition changes, or existing databases keep the old counts.
 # 2 (issue 13): commencements count an expansion's 新增投资; an intention agreement is never signed.
+# (Counting a record under review at its recognised version needed no bump: no copy existed before it,
+# and each copy's insert marks its cells like any other write.)
 DEFINITIONS = 2
 
 # 防水分 (SPEC §3): "A record held in the possible-duplicate pool counts on neither basis until
@@ -83,14 +97,12 @@ class Indicator:
 
     def queryset(self, period: Period, basis: str) -> models.QuerySet:
         model = apps.get_model(self.model)
-        qs = model._default_manager.all()
+        qs = counted_rows(model, basis) if self.basis_aware else model._default_manager.all()
         if self.alive_path:  # records without soft deletion (督办单) have none
             qs = qs.filter(**{self.alive_path: False})
         if self.model in DUPLICATE_HOLD_PATHS:
             # A record held in the possible-duplicate pool counts on neither basis until resolved.
             qs = qs.filter(**{DUPLICATE_HOLD_PATHS[self.model]: False})
-        if self.basis_aware:
-            qs = qs.filter(basis_filter(basis))
         if self.overlaps:
             qs = qs.filter(started_on__lte=period.end).filter(
                 Q(ended_on__gte=period.start) | Q(ended_on__isnull=True, started_on__gte=period.start)

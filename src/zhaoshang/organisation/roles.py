@@ -17,6 +17,7 @@ CONFIG_MODELS = {
     "enterprises": ["tag"],
     "assessment": ["scheme", "schemeitem"],
     "cycle": ["calendarday"],
+    "upward": ["columnmap"],
 }
 SECURITY_MODELS = {"organisation": ["user"], "security": ["accountsecurity"]}
 # Fields of the user form each administrator may not change.

@@ -70,6 +70,7 @@ class ProjectForm(RecordForm):
             "is_strategic_emerging",
             "is_private",
             "is_headquarters",
+            "expected_tax_wan",
             "city_dispatch",
             "is_major",
             "is_local_investor",

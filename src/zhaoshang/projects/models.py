@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.access import ADD, BUREAU_ONLY, CHANGE, Scope, register_scope
-from zhaoshang.core.models import Reported, TimeStamped
+from zhaoshang.core.models import KeepsRecognisedVersion, TimeStamped, version_index
 from zhaoshang.organisation.choices import Role
 from zhaoshang.projects.choices import (
     EVENT_RECOGNITION,
@@ -52,7 +52,7 @@ INTENTION_NOT_SIGNED = _(
 SIGNED_STAGES = (Stage.SIGNED, Stage.COMMENCED, Stage.IN_PRODUCTION, Stage.EFFECTIVE)
 
 
-class Project(Reported):
+class Project(KeepsRecognisedVersion):
     """招商项目, the centre of the domain (SPEC §2).
 
     Money is in 万元 (RMB) or 万美元, exact to four decimals (one yuan). A project counts for its one
@@ -134,6 +134,9 @@ class Project(Reported):
     is_strategic_emerging = models.BooleanField(_("战略性新兴产业"), default=False)
     is_private = models.BooleanField(_("民营投资"), default=False)
     is_headquarters = models.BooleanField(_("总部经济"), default=False)
+    expected_tax_wan = models.DecimalField(
+        _("预计年引税额(万元)"), null=True, blank=True, help_text=_("总部经济项目预计每年引入的税额"), **MONEY
+    )
     city_dispatch = models.BooleanField(_("纳入市级调度"), default=False)
     is_major = models.BooleanField(_("重大项目"), default=False)
     # 不予认定 (issue 13): what a deployment's eligibility rules may exclude from the figures
@@ -205,7 +208,10 @@ class Project(Reported):
         verbose_name_plural = _("招商项目")
         ordering = ["-signed_on", "-id"]
         # 逾期未开工 (overdue_start_projects) is counted by agreed start date over a period.
-        indexes = [models.Index(fields=["agreed_start_on"], name="projects_agreed_start")]
+        indexes = [
+            models.Index(fields=["agreed_start_on"], name="projects_agreed_start"),
+            version_index("project"),
+        ]
         constraints = [
             _non_negative("project", "total_investment_wan", _("总投资不能为负数。")),
             _non_negative("project", "added_investment_wan", _("新增投资不能为负数。")),
@@ -312,7 +318,7 @@ class Project(Reported):
         return self.total_investment_wan
 
 
-class FundsRecord(Reported):
+class FundsRecord(KeepsRecognisedVersion):
     """到位资金: one project's funds in place in one month, each recognised on its own."""
 
     project = models.ForeignKey(
@@ -332,9 +338,12 @@ class FundsRecord(Reported):
         verbose_name = _("到位资金")
         verbose_name_plural = _("到位资金")
         ordering = ["-month", "project_id"]
+        indexes = [version_index("funds")]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "month"],
+                # A recognised version kept beside the record (core.models) is its copy, not a second record.
+                condition=Q(recognised_version_of__isnull=True),
                 name="funds_one_per_project_month",
                 violation_error_message=_("该项目该月份已有到位资金记录。"),
             ),

@@ -15,6 +15,7 @@ from zhaoshang.audit.services import audit_record, snapshot
 from zhaoshang.core import access
 from zhaoshang.core.services import record_create, record_update
 from zhaoshang.enterprises.services import enterprise_resolve
+from zhaoshang.metrics import rollup
 from zhaoshang.organisation.choices import UNIT_ROLES, Role
 from zhaoshang.organisation.models import Unit
 from zhaoshang.projects.choices import ComplaintStatus, DuplicateStatus, ProblemStatus, Stage, Verdict
@@ -72,6 +73,7 @@ def project_create(*, user, form, submit: bool = False) -> Project:
             user=user, instance=form.instance, m2m=lambda obj: form.save_relations(), submit=submit
         )
         duplicate_screen(user=user, project=project)
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
         return project
 
 
@@ -89,6 +91,7 @@ def project_update(*, user, form, read_version: int | None) -> Project:
             m2m=lambda obj: form.save_relations(),
         )
         duplicate_screen(user=user, project=project)
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
         return project
 
 
@@ -130,6 +133,7 @@ def _set_hold(*, user, project_ids, hold: bool) -> None:
                 after={"duplicate_hold": hold},
                 user=user,
             )
+    rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
 
 
 def duplicate_pool_pair(

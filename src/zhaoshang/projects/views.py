@@ -110,6 +110,7 @@ class ProjectDetailView(ProjectMixin, ObjectDetailView):
         "is_strategic_emerging",
         "is_private",
         "is_headquarters",
+        "expected_tax_wan",
         "city_dispatch",
         "is_major",
         "is_local_investor",

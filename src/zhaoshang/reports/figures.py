@@ -58,7 +58,7 @@ class ReportContext:
         return list(
             Unit.objects.filter(is_active=True, region__path__startswith=self.region.path)
             .exclude(kind=UnitKind.BUREAU)
-            .select_related("assessment_group")
+            .select_related("assessment_group", "region")
             .order_by("assessment_group__order", "assessment_group__name", "order", "name")
         )
 

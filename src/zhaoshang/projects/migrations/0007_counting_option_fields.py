@@ -4,17 +4,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models.functions import TruncDate
 
-from zhaoshang.metrics.rollup import drop_trigger_sql
-
-
-def drop_summary_triggers(apps, schema_editor):
-    """As in 0004: SQLite rebuilds the project table to add these columns and refuses while the
-    monthly summary's triggers name it; ``migrate`` recreates them at its end."""
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for statement in drop_trigger_sql("sqlite"):
-            cursor.execute(statement)
+from zhaoshang.metrics.rollup import drop_triggers_before_rebuild
 
 
 def backfill(apps, schema_editor):
@@ -30,11 +20,11 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisation', '0005_load_divisions'),
-        ('projects', '0004_intention_agreement'),
+        ('projects', '0006_headquarters_tax'),
     ]
 
     operations = [
-        migrations.RunPython(drop_summary_triggers, migrations.RunPython.noop),
+        migrations.RunPython(drop_triggers_before_rebuild, migrations.RunPython.noop),
         migrations.AddField(
             model_name='project',
             name='commencement_recognised_on',
@@ -77,5 +67,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
         # Undone, the fields go first: the triggers must be gone before SQLite rebuilds the table.
-        migrations.RunPython(migrations.RunPython.noop, drop_summary_triggers),
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers_before_rebuild),
     ]
