@@ -844,7 +844,7 @@ class DistrictBuilder:
     def add_responsibility_chain(self, project: Project) -> None:
         """一个项目、一个领导、一套班子、一套人马 (seed 001)."""
         rng = self.rng
-        project.leader_in_charge = f"{names.person(rng)}({rng.choice(names.LEADER_TITLES)})"
+        project.leader_in_charge = names.leader(rng)
         project.lead_unit = rng.choice(
             (project.introducing_unit, self.unit["区发改局"], self.unit["区商务局"])
         )
@@ -1211,11 +1211,12 @@ class DistrictBuilder:
         )
 
     def build_projects_flow(self) -> None:
-        """From 2023 to the current month: a few projects signed every month, some negotiating."""
+        """From 2023 to the current month: signings at seed 000's scale every year (about 10 a month,
+        four in five of them 亿元以上, as in 1–7月 2022: 79 signed, 66 亿元以上), some negotiating."""
         rng = self.rng
         for month in _months(date(2023, 1, 1), self.current_month):
             last = min(_month_end(month), self.today)
-            count = max(1, self.scaled(rng.randint(3, 5), month, last))
+            count = max(1, self.scaled(rng.randint(9, 13), month, last))
             for n in range(count):
                 roll = rng.random()
                 if roll < 0.1:
@@ -1538,7 +1539,7 @@ class DistrictBuilder:
         if unit.chain_leader:
             leaders = f"{unit.chain_leader}(链长)"
         elif rng.random() < 0.3:
-            leaders = f"{names.person(rng)}({rng.choice(names.LEADER_TITLES)})"
+            leaders = names.leader(rng)
         activity = self.new_activity(
             ActivityKind.TRIP,
             unit,
@@ -1667,7 +1668,7 @@ class DistrictBuilder:
                 destination=where,
                 out_of_province=oop,
                 enterprise_count=count,
-                leaders=f"{names.person(rng)}(区长)",
+                leaders=names.leader(rng, "区长"),
                 outcome=title,
                 note=title,
             )
@@ -1780,7 +1781,7 @@ class DistrictBuilder:
                 day,
                 destination="荆州",
                 enterprise_count=len(signed),
-                leaders="区委书记、区长",
+                leaders=f"{names.LEADERS['区委书记']}(区委书记)、{names.LEADERS['区长']}(区长)",
                 outcome=f"集中签约项目{len(signed)}个,总投资{fixed(total, 2)}亿元",
             )
             for project in signed:
