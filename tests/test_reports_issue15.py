@@ -476,3 +476,16 @@ def test_campaign_big_projects_intentions_and_next_steps(units, region_tree):
     assert "活动期间签约的2个项目中，1个尚未开工（冷链物流项目）" in steps
     assert "紧盯另类科技研发生产基地项目" in steps
     assert "对马山镇等未完成活动目标任务的单位进行督办" in steps
+
+
+def test_city_quarterly_rates_counties_first(city):
+    """Second quarter 2022 (4–6月): 沙市区 signs 12亿 (4月) and 0.5亿 (6月), 荆州区 2亿 (5月); 1–6月:
+    荆州区 25亿 (3月) + 2亿 = 2 of 4 = 50%, 沙市区 1 of 1 = 100% (序时进度 50%: +50 and 0)."""
+    text = report("quarterly", city.city, start="2022-04", end="2022-06")
+    rows = table_rows(text, "1至6月各县市区主要指标完成情况（序时进度50%）")
+    assert [r[:5] for r in rows] == [["沙市区", "1", "1", "100%", "50"], ["荆州区", "2", "4", "50%", "0"]]
+    # The quarter's 龙虎榜: 沙市区 12.5亿元 (2 signed, 1 亿元以上), 荆州区 2亿元 (1 signed, 1).
+    assert table_rows(text, "第二季度各县市区签约龙虎榜") == [
+        ["1", "沙市区", "2", "1", "12.5"],
+        ["2", "荆州区", "1", "1", "2"],
+    ]

@@ -798,6 +798,10 @@ def quarterly(ctx: ReportContext) -> Report:
         doc.p(text)
     doc.p(rank_in_parent(ctx))
     doc.h1(_("二、评比结果"))
+    if ranked_children(ctx.region)[1:]:
+        # A city rates its counties first (year to date against their targets), then the units.
+        window_ctx = ReportContext(region=ctx.region, period=window, basis=ctx.basis, today=ctx.today)
+        regions_section(window_ctx, doc, ps=ws)
     rankings = rank_groups(ctx, period=window, code=assessment_code(quarter, "quarter"))
     ranking_tables(ctx, doc, rankings, ps=ws)
     for ranking in rankings:
@@ -809,6 +813,7 @@ def quarterly(ctx: ReportContext) -> Report:
                 text += _("，{last}排名末位").format(last=names(last))
             doc.p(text + "。")
     doc.h1(_("三、{q}签约龙虎榜").format(q=qs))
+    regions_leaderboard(ctx, doc, ps=qs)
     rows = []
     for rank, u, n, b, a in leaderboard_lines(ctx, ctx.units, quarter)[:10]:
         rows.append(
