@@ -90,3 +90,16 @@ def test_demo_keeps_seed_scale_and_one_leader_per_post(demo_summary):
                 if post == title:
                     holders.setdefault(title, set()).add(name)
     assert holders == {"区委书记": {LEADERS["区委书记"]}, "区长": {LEADERS["区长"]}}
+
+
+def test_demo_task_forces_bring_their_own_industry(demo_summary):
+    """Issue 15: a 产业招商专班's projects are of its own industry (电子信息产业招商专班 → 电子信息 …)."""
+    from zhaoshang.organisation.choices import UnitKind
+    from zhaoshang.projects.models import Project
+
+    rows = Project.objects.filter(introducing_unit__kind=UnitKind.TASK_FORCE).values_list(
+        "introducing_unit__name", "industry__name"
+    )
+    assert rows
+    wrong = [(unit, industry) for unit, industry in rows if not (industry and unit.startswith(industry))]
+    assert not wrong, wrong[:5]

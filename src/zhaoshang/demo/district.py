@@ -785,7 +785,12 @@ class DistrictBuilder:
         leading, manufacturing, chain, strategic = (c != "-" for c in key)
         tpl = template or rng.choice(TEMPLATES[key])
         stem, industry, chain_name, strategic_name, sector, suffix = tpl
-        unit = unit or self.pick_unit(big=amount >= 100000)
+        if unit is None:
+            unit = self.pick_unit(big=amount >= 100000)
+            if unit.kind == UnitKind.TASK_FORCE and not (industry and unit.name.startswith(industry)):
+                # A 专班 brings projects of its own industry: another industry's project goes to its
+                # own 专班, or to the 区商务局 where there is none (no draw: the stream stays as it was).
+                unit = self.force_of.get(industry) or self.unit["区商务局"]
         if investor is None:
             investor = self.new_enterprise(suffix, tags=self.random_tags() if tags is None else tags)
         if name is None:
@@ -1178,6 +1183,7 @@ class DistrictBuilder:
                 added=added,
                 name=f"{original.name.removesuffix('项目')}二期扩建项目",
             )
+            self.same_industry(project, original)
             project.commenced_on = self.commence_outside_windows(signed)
         small = next(
             p
@@ -1197,7 +1203,14 @@ class DistrictBuilder:
             investor=small.investor,
             name=f"{small.name.removesuffix('项目')}技改扩建项目",
         )
+        self.same_industry(project, small)
         project.commenced_on = self.commence_outside_windows(project.signed_on)
+
+    @staticmethod
+    def same_industry(project: Project, original: Project) -> None:
+        """An expansion is of its original's industry (and stays with its original's unit)."""
+        for field in ("industry", "chain", "strategic_category", "sector"):
+            setattr(project, field, getattr(original, field))
 
     @staticmethod
     def profile_of(project: Project) -> str:
@@ -1265,6 +1278,7 @@ class DistrictBuilder:
                     investor=original.investor,
                     name=f"{original.name.removesuffix('项目')}扩建项目({month.year}年)",
                 )
+                self.same_industry(project, original)
                 start = project.signed_on + timedelta(days=rng.randint(30, 200))
                 project.commenced_on = start if start <= self.today else None
 
