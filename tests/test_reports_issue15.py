@@ -435,3 +435,57 @@ def test_people_and_events(people):
         "2021年驻点招商组引进的1个亿元以上工业项目，截至7月31日已开工1个。"
     ) in text
     assert "| 驻深圳招商组 | 2 | 12.5 | 1 | 0 | 0 |" in text
+
+
+# --- 6. campaign report ---------------------------------------------------------------------------------
+
+
+def test_campaign_big_projects_intentions_and_next_steps(units, region_tree):
+    """“百日会战” 7月1日–9月30日 2022 in 荆州区: 川店 signs 25亿 (8月1日, commenced 9月1日) and 0.8亿
+    (8月15日, not commenced); a 30亿 project (马山) has only an intention agreement (洽谈 7月10日). Lead
+    targets: 川店 1, 马山 1; 川店 reports one lead, 马山 none."""
+    from factories import CampaignFactory
+    from zhaoshang.metrics import periods
+
+    u = units
+    jz = region_tree.jingzhou
+    campaign = CampaignFactory(name="百日会战", starts_on=D(2022, 7, 1), ends_on=D(2022, 9, 30))
+    project(u.chuandian, 250000, signed=D(2022, 8, 1), commenced_on=D(2022, 9, 1), name="智能终端基地项目")
+    project(u.chuandian, 8000, signed=D(2022, 8, 15), name="冷链物流项目")
+    project(
+        u.mashan,
+        300000,
+        signed=None,
+        stage="negotiating",
+        negotiated_on=D(2022, 7, 10),
+        is_intention_agreement=True,
+        name="另类科技研发生产基地项目",
+    )
+    for unit in (u.chuandian, u.mashan):
+        TargetFactory(unit=unit, region=jz, year=2022, campaign=campaign, indicator="leads", value=Decimal(1))
+    LeadFactory(unit=u.chuandian, reported_on=D(2022, 8, 10), review_status=OK)
+    ctx = ReportContext(region=jz, period=periods.campaign(campaign), today=D(2022, 10, 8), campaign=campaign)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", generate("campaign", ctx).markdown)
+    assert "活动期间新签约10亿元以上重大项目1个：智能终端基地项目（25亿元）。" in text
+    assert (
+        "意向项目未取得实质性进展。总投资30亿元的另类科技研发生产基地项目，目前只签订了意向性协议，尚未正式签约。"
+        in text
+    )
+    # Next steps: of the 2 signed, 冷链物流项目 not commenced by 9月30日; the intention; 马山镇 missed its lead.
+    steps = text.split("下一步工作打算")[1]
+    assert "活动期间签约的2个项目中，1个尚未开工（冷链物流项目）" in steps
+    assert "紧盯另类科技研发生产基地项目" in steps
+    assert "对马山镇等未完成活动目标任务的单位进行督办" in steps
+
+
+def test_city_quarterly_rates_counties_first(city):
+    """Second quarter 2022 (4–6月): 沙市区 signs 12亿 (4月) and 0.5亿 (6月), 荆州区 2亿 (5月); 1–6月:
+    荆州区 25亿 (3月) + 2亿 = 2 of 4 = 50%, 沙市区 1 of 1 = 100% (序时进度 50%: +50 and 0)."""
+    text = report("quarterly", city.city, start="2022-04", end="2022-06")
+    rows = table_rows(text, "1至6月各县市区主要指标完成情况（序时进度50%）")
+    assert [r[:5] for r in rows] == [["沙市区", "1", "1", "100%", "50"], ["荆州区", "2", "4", "50%", "0"]]
+    # The quarter's 龙虎榜: 沙市区 12.5亿元 (2 signed, 1 亿元以上), 荆州区 2亿元 (1 signed, 1).
+    assert table_rows(text, "第二季度各县市区签约龙虎榜") == [
+        ["1", "沙市区", "2", "1", "12.5"],
+        ["2", "荆州区", "1", "1", "2"],
+    ]

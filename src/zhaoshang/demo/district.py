@@ -785,7 +785,12 @@ class DistrictBuilder:
         leading, manufacturing, chain, strategic = (c != "-" for c in key)
         tpl = template or rng.choice(TEMPLATES[key])
         stem, industry, chain_name, strategic_name, sector, suffix = tpl
-        unit = unit or self.pick_unit(big=amount >= 100000)
+        if unit is None:
+            unit = self.pick_unit(big=amount >= 100000)
+            if unit.kind == UnitKind.TASK_FORCE and not (industry and unit.name.startswith(industry)):
+                # A 专班 brings projects of its own industry: another industry's project goes to its
+                # own 专班, or to the 区商务局 where there is none (no draw: the stream stays as it was).
+                unit = self.force_of.get(industry) or self.unit["区商务局"]
         if investor is None:
             investor = self.new_enterprise(suffix, tags=self.random_tags() if tags is None else tags)
         if name is None:
@@ -844,7 +849,7 @@ class DistrictBuilder:
     def add_responsibility_chain(self, project: Project) -> None:
         """一个项目、一个领导、一套班子、一套人马 (seed 001)."""
         rng = self.rng
-        project.leader_in_charge = f"{names.person(rng)}({rng.choice(names.LEADER_TITLES)})"
+        project.leader_in_charge = names.leader(rng)
         project.lead_unit = rng.choice(
             (project.introducing_unit, self.unit["区发改局"], self.unit["区商务局"])
         )
@@ -1178,6 +1183,7 @@ class DistrictBuilder:
                 added=added,
                 name=f"{original.name.removesuffix('项目')}二期扩建项目",
             )
+            self.same_industry(project, original)
             project.commenced_on = self.commence_outside_windows(signed)
         small = next(
             p
@@ -1197,7 +1203,14 @@ class DistrictBuilder:
             investor=small.investor,
             name=f"{small.name.removesuffix('项目')}技改扩建项目",
         )
+        self.same_industry(project, small)
         project.commenced_on = self.commence_outside_windows(project.signed_on)
+
+    @staticmethod
+    def same_industry(project: Project, original: Project) -> None:
+        """An expansion is of its original's industry (and stays with its original's unit)."""
+        for field in ("industry", "chain", "strategic_category", "sector"):
+            setattr(project, field, getattr(original, field))
 
     @staticmethod
     def profile_of(project: Project) -> str:
@@ -1211,11 +1224,12 @@ class DistrictBuilder:
         )
 
     def build_projects_flow(self) -> None:
-        """From 2023 to the current month: a few projects signed every month, some negotiating."""
+        """From 2023 to the current month: signings at seed 000's scale every year (about 10 a month,
+        four in five of them 亿元以上, as in 1–7月 2022: 79 signed, 66 亿元以上), some negotiating."""
         rng = self.rng
         for month in _months(date(2023, 1, 1), self.current_month):
             last = min(_month_end(month), self.today)
-            count = max(1, self.scaled(rng.randint(3, 5), month, last))
+            count = max(1, self.scaled(rng.randint(9, 13), month, last))
             for n in range(count):
                 roll = rng.random()
                 if roll < 0.1:
@@ -1264,6 +1278,7 @@ class DistrictBuilder:
                     investor=original.investor,
                     name=f"{original.name.removesuffix('项目')}扩建项目({month.year}年)",
                 )
+                self.same_industry(project, original)
                 start = project.signed_on + timedelta(days=rng.randint(30, 200))
                 project.commenced_on = start if start <= self.today else None
 
@@ -1538,7 +1553,7 @@ class DistrictBuilder:
         if unit.chain_leader:
             leaders = f"{unit.chain_leader}(链长)"
         elif rng.random() < 0.3:
-            leaders = f"{names.person(rng)}({rng.choice(names.LEADER_TITLES)})"
+            leaders = names.leader(rng)
         activity = self.new_activity(
             ActivityKind.TRIP,
             unit,
@@ -1667,7 +1682,7 @@ class DistrictBuilder:
                 destination=where,
                 out_of_province=oop,
                 enterprise_count=count,
-                leaders=f"{names.person(rng)}(区长)",
+                leaders=names.leader(rng, "区长"),
                 outcome=title,
                 note=title,
             )
@@ -1780,7 +1795,7 @@ class DistrictBuilder:
                 day,
                 destination="荆州",
                 enterprise_count=len(signed),
-                leaders="区委书记、区长",
+                leaders=f"{names.LEADERS['区委书记']}(区委书记)、{names.LEADERS['区长']}(区长)",
                 outcome=f"集中签约项目{len(signed)}个,总投资{fixed(total, 2)}亿元",
             )
             for project in signed:

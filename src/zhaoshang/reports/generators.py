@@ -798,6 +798,10 @@ def quarterly(ctx: ReportContext) -> Report:
         doc.p(text)
     doc.p(rank_in_parent(ctx))
     doc.h1(_("二、评比结果"))
+    if ranked_children(ctx.region)[1:]:
+        # A city rates its counties first (year to date against their targets), then the units.
+        window_ctx = ReportContext(region=ctx.region, period=window, basis=ctx.basis, today=ctx.today)
+        regions_section(window_ctx, doc, ps=ws)
     rankings = rank_groups(ctx, period=window, code=assessment_code(quarter, "quarter"))
     ranking_tables(ctx, doc, rankings, ps=ws)
     for ranking in rankings:
@@ -809,6 +813,7 @@ def quarterly(ctx: ReportContext) -> Report:
                 text += _("，{last}排名末位").format(last=names(last))
             doc.p(text + "。")
     doc.h1(_("三、{q}签约龙虎榜").format(q=qs))
+    regions_leaderboard(ctx, doc, ps=qs)
     rows = []
     for rank, u, n, b, a in leaderboard_lines(ctx, ctx.units, quarter)[:10]:
         rows.append(
@@ -911,6 +916,17 @@ def campaign(ctx: ReportContext) -> Report:
             name=md(name), scope=ctx_scope(ctx), items="；".join(parts)
         )
     )
+    majors = list(ctx.records("signed_projects_1b").order_by("-total_investment_wan", "name"))
+    if majors:
+        doc.p(
+            _("活动期间新签约10亿元以上重大项目{n}个：{items}。").format(
+                n=len(majors),
+                items=names(
+                    f"{md(p.name)}（{value_text('signed_amount_wan', p.counted_investment_wan)}）"
+                    for p in majors[: rules.NAMES_IN_SENTENCE]
+                ),
+            )
+        )
     if ongoing:
         progress = period.time_progress(as_of=ctx.today)
         doc.p(
@@ -1028,9 +1044,85 @@ def campaign(ctx: ReportContext) -> Report:
         doc.p(_("“{name}”活动期间各项目标任务均已完成。").format(name=md(name)))
     elif not results and not completed and not problems:
         doc.p(_("“{name}”活动未下达目标任务，各项指标未触发问题提示，请结合实际补充。").format(name=md(name)))
+    intentions = _intention_projects(ctx)
+    if intentions:
+        problems.append(
+            _("意向项目未取得实质性进展。{items}，目前只签订了意向性协议，尚未正式签约。").format(
+                items=names(
+                    _("总投资{a}的{name}").format(
+                        a=value_text("signed_amount_wan", p.total_investment_wan), name=md(p.name)
+                    )
+                    for p in intentions[: rules.NAMES_IN_SENTENCE]
+                )
+            )
+        )
     for index, text in enumerate(problems, start=1):
         doc.p(f"（{ordinal(index)}）{text}")
+    _campaign_next_steps(
+        ctx, doc, number=4 if unit_targets else 3, name=name, missed=missed, intentions=intentions
+    )
     return _report(ReportKind.CAMPAIGN, doc, ctx)
+
+
+def _intention_projects(ctx: ReportContext) -> list:
+    """Projects of the region that have only an intention agreement (意向协议) and are still open at
+    the campaign's end, by investment: named, never counted as signed."""
+    qs = (
+        Project.objects.filter(
+            is_deleted=False, region__path__startswith=ctx.region.path, is_intention_agreement=True
+        )
+        .filter(basis_filter(ctx.basis))
+        .exclude(stage__in=(Stage.WITHDRAWN, Stage.TERMINATED))
+        .filter(Q(negotiated_on__isnull=True) | Q(negotiated_on__lte=ctx.period.end))
+    )
+    hold = getattr(metric_indicators, "DUPLICATE_HOLD_PATHS", {}).get("projects.Project")
+    if hold:
+        qs = qs.filter(**{hold: False})
+    return list(qs.order_by("-total_investment_wan", "name"))
+
+
+def _campaign_next_steps(
+    ctx: ReportContext, doc: Doc, *, number: int, name: str, missed: dict, intentions: list
+) -> None:
+    """下一步工作打算, from what the campaign left open: signed projects not yet commenced, intention
+    agreements to turn into signings, units that missed their targets."""
+    idle = list(
+        ctx.records("signed_projects")
+        .filter(Q(commenced_on__isnull=True) | Q(commenced_on__gt=ctx.period.end))
+        .order_by("-total_investment_wan", "name")
+    )
+    signed = ctx.measure("signed_projects")
+    steps = []
+    if idle:
+        steps.append(
+            _(
+                "做好项目推进帮扶工作。活动期间签约的{n}个项目中，{m}个尚未开工（{names}），"
+                "各引资单位要落实“一个项目、一个领导、一套班子、一套人马”，限时推进开工。"
+            ).format(
+                n=num(signed),
+                m=len(idle),
+                names=names(md(p.name) for p in idle[: rules.NAMES_IN_SENTENCE])
+                + (_("等") if len(idle) > rules.NAMES_IN_SENTENCE else ""),
+            )
+        )
+    if intentions:
+        steps.append(
+            _("推动意向项目尽快签约。紧盯{names}，加强跟踪洽谈，力争早日正式签约。").format(
+                names=names(md(p.name) for p in intentions[: rules.NAMES_IN_SENTENCE])
+            )
+        )
+    if missed:
+        who = sorted({u for units in missed.values() for u in units})
+        steps.append(
+            _("加强督办考核。对{names}等未完成活动目标任务的单位进行督办，纳入年度考核。").format(
+                names=names(who[:10])
+            )
+        )
+    if not steps:
+        return
+    doc.h1(_("{n}、下一步工作打算").format(n=ordinal(number)))
+    for index, text in enumerate(steps, start=1):
+        doc.p(f"{index}．{text}")
 
 
 # --- 考核结果 ----------------------------------------------------------------------------------------------
