@@ -50,9 +50,12 @@ pytest: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Debian packages: free CJK fonts and Pango for the PDF reports (WeasyPrint), Chromium for the browser
-# tests, nginx for the production-server test (tests/test_deploy_server.py; deploy/nginx/). Installed when missing and we are root with apt-get; otherwise the browser tests skip and
-# the PDF export says what is missing.
-SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium nginx-light
+# tests, nginx for the production-server test (tests/test_deploy_server.py; deploy/nginx/), LibreOffice
+# Writer for the check of the Word reports by a real office program (tests/test_reports_word.py).
+# Installed when missing and we are root with apt-get; otherwise those tests skip and the PDF export
+# says what is missing (CI requires nginx and LibreOffice: .ci/run).
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium nginx-light \
+	libreoffice-writer-nogui
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -8,6 +8,7 @@ is skipped (the XML checks still run).
 """
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -126,6 +127,9 @@ def assert_numbers_whole(markdown: str, text: str) -> None:
     missing = [n for n in numbers_of(markdown) if not re.search(rf"(?<![\d.]){re.escape(n)}(?![\d.%])", text)]
     assert not missing, f"numbers split across lines (or missing) in the PDF: {missing[:10]}"
 
+
+if shutil.which("soffice") is None and os.environ.get("ZHAOSHANG_REQUIRE_SOFFICE") == "1":
+    raise RuntimeError("ZHAOSHANG_REQUIRE_SOFFICE=1 but LibreOffice is not installed (make system-deps)")
 
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed"
