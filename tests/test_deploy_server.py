@@ -80,7 +80,11 @@ def _self_signed(directory: Path) -> None:
 
 
 def _database_url() -> str:
-    db = settings.DATABASES["default"]
+    """The test database, for processes started by a test (pytest-django's test name, not the
+    configured one)."""
+    from django.db import connection
+
+    db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
     quote = urllib.parse.quote

@@ -54,6 +54,12 @@ def import_job_task(*, job_id: int, confirm: bool, username: str = "", address: 
     token = _as(Actor(user_id=user_id, username=username, address=address))
     try:
         report = import_job_execute(job_id=job_id, confirm=confirm)
+        if report is not None and report.committed:
+            # Bring the monthly summary up to date with what came in, here rather than in the first
+            # page that reads it afterwards (metrics.rollup).
+            from zhaoshang.metrics import rollup
+
+            rollup.settle()
     finally:
         reset_actor(token)
     return {"rows": report.rows, "problems": len(report.problems)} if report else {}
