@@ -154,3 +154,23 @@ def test_bundle_installs_offline_and_serves_the_login_page(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+    # The upgrade procedure's mechanics (README 部署, 升级): a verified backup, install.sh again over
+    # the installation, then the checks; the data is still there.
+    zs = str(prefix / "venv" / "bin" / "zhaoshang")
+    (var / "backups").mkdir(exist_ok=True)
+    before = var / "backups" / "zhaoshang-before-upgrade.zip"
+    subprocess.run([zs, "backup", "-o", str(before)], env=env, check=True, capture_output=True)
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stdout + again.stderr
+    for check in (["rollup", "verify"], ["audit", "verify"], ["health", "--skip", "worker"]):
+        checked = subprocess.run([zs, *check], env=env, capture_output=True, text=True)
+        assert checked.returncode == 0, (check, checked.stdout, checked.stderr)
+    accounts = subprocess.run(
+        [zs, "shell", "-c", "from zhaoshang.organisation.models import User; print(User.objects.count())"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert accounts.stdout.split()[-1] == "4"  # bureau, sysadmin, secadmin, auditor from `setup`

@@ -3,8 +3,11 @@ app:8000, and every command the systemd units and the compose file run is one th
 
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from django.core.management import get_commands
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,3 +55,20 @@ def test_units_run_what_install_sh_installs():
         assert "EnvironmentFile=/etc/zhaoshang/zhaoshang.env" in text, unit.name
         for exec_line in re.findall(r"^ExecStart=(\S+)", text, re.M):
             assert exec_line.startswith("/opt/zhaoshang/venv/bin/"), (unit.name, exec_line)
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_systemd_units_pass_systemd_analyze(tmp_path):
+    for unit in (DEPLOY / "systemd").iterdir():
+        shutil.copy(unit, tmp_path / unit.name)
+    units = sorted(str(p) for p in tmp_path.iterdir())
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *units], capture_output=True, text=True, timeout=120
+    )
+    # The programs are installed by install.sh, not on the machine running the tests.
+    complaints = [
+        line
+        for line in (checked.stdout + checked.stderr).splitlines()
+        if line.strip() and not re.search(r"Command /opt/zhaoshang/venv/bin/\S+ is not executable", line)
+    ]
+    assert not complaints, complaints

@@ -80,7 +80,11 @@ def _self_signed(directory: Path) -> None:
 
 
 def _database_url() -> str:
-    db = settings.DATABASES["default"]
+    """The test database, for processes started by a test (pytest-django's test name, not the
+    configured one)."""
+    from django.db import connection
+
+    db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
     quote = urllib.parse.quote
@@ -95,38 +99,57 @@ def _wait_for(path: Path, process: subprocess.Popen, what: str, log: Path) -> No
         time.sleep(0.2)
 
 
-@pytest.fixture
-def stack(tmp_path, make_user):
-    """gunicorn + nginx on loopback; yields the https and http base addresses and the paths."""
-    var = tmp_path / "var"
-    (var / "static").mkdir(parents=True)
-    tls = tmp_path / "tls"
-    tls.mkdir()
-    _self_signed(tls)
-    env = {
+def _production_env(var: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
         "ZHAOSHANG_ENV": "production",
-        "ZHAOSHANG_SECRET_KEY": secrets.token_urlsafe(50),
+        "ZHAOSHANG_SECRET_KEY": _SECRET_KEY,
         "ZHAOSHANG_FIELD_KEY": settings.FIELD_KEY,
         "ZHAOSHANG_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "ZHAOSHANG_HOME": str(REPO),
         "ZHAOSHANG_VAR": str(var),
-        "DATABASE_URL": _database_url(),
-        "GUNICORN_BIND": f"unix:{tmp_path / 'gunicorn.sock'}",
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_LOG_DIR": str(tmp_path),
     }
-    manage = [sys.executable, "-m", "zhaoshang.manage"]
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True, timeout=300)
+
+
+_SECRET_KEY = secrets.token_urlsafe(50)
+MANAGE = [sys.executable, "-m", "zhaoshang.manage"]
+
+
+@pytest.fixture(scope="session")
+def collected(tmp_path_factory) -> Path:
+    """`collectstatic` with the production settings (hashed, compressed names), once a run; and
+    `check --deploy`, which must be clean with them."""
+    var = tmp_path_factory.mktemp("collected")
+    env = _production_env(var) | {"DATABASE_URL": f"sqlite:///{var / 'unused.sqlite3'}"}
+    subprocess.run([*MANAGE, "collectstatic", "--noinput", "-v", "0"], env=env, check=True, timeout=300)
     deploy_check = subprocess.run(
-        [*manage, "check", "--deploy", "--fail-level", "WARNING"],
+        [*MANAGE, "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert deploy_check.returncode == 0, deploy_check.stdout + deploy_check.stderr
+    return var / "static"
+
+
+@pytest.fixture
+def stack(tmp_path, make_user, collected):
+    """gunicorn + nginx on loopback, and the worker (`zhaoshang db_worker`), as the systemd units run
+    them; yields the https and http base addresses and the paths."""
+    var = tmp_path / "var"
+    var.mkdir()
+    (var / "static").symlink_to(collected)
+    tls = tmp_path / "tls"
+    tls.mkdir()
+    _self_signed(tls)
+    env = _production_env(var) | {
+        "DATABASE_URL": _database_url(),
+        "GUNICORN_BIND": f"unix:{tmp_path / 'gunicorn.sock'}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_LOG_DIR": str(tmp_path),
+    }
 
     https_port, http_port = _free_port(), _free_port()
     site = (DEPLOY / "nginx" / "zhaoshang.conf").read_text()
@@ -174,6 +197,12 @@ http {{
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    worker = subprocess.Popen(
+        [*MANAGE, "db_worker", "--no-startup-delay", "--interval", "0.2"],
+        env=env,
+        stdout=open(tmp_path / "worker.log", "w"),  # noqa: SIM115 (closed with the process)
+        stderr=subprocess.STDOUT,
+    )
     nginx = subprocess.Popen(
         [
             NGINX,
@@ -193,18 +222,30 @@ http {{
         yield {
             "https": f"https://127.0.0.1:{https_port}",
             "http": f"http://127.0.0.1:{http_port}",
-            "static": var / "static",
+            "static": collected,
+            "worker_log": tmp_path / "worker.log",
             "gunicorn_access": tmp_path / "access.log",
             "user": user_row,
         }
     finally:
-        for process in (nginx, gunicorn):
+        for process in (nginx, gunicorn, worker):
             process.terminate()
-        for process in (nginx, gunicorn):
+        for process in (nginx, gunicorn, worker):
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _log_with(path: Path, text: str) -> str:
+    """The log once it has ``text`` (gunicorn writes the access line just after the response)."""
+    deadline = time.monotonic() + 10
+    while True:
+        log = path.read_text() if path.exists() else ""
+        if text in log or time.monotonic() > deadline:
+            assert text in log, log[-2000:]
+            return log
+        time.sleep(0.1)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -260,8 +301,8 @@ def test_login_page_and_sign_in_through_nginx_and_gunicorn(stack):
     assert status == 200
     assert body == (stack["static"] / css.removeprefix("/static/")).read_bytes()
     assert "immutable" in headers["Cache-Control"]
-    log = stack["gunicorn_access"].read_text()
-    assert "GET /accounts/login/" in log and css not in log
+    log = _log_with(stack["gunicorn_access"], "GET /accounts/login/")
+    assert css not in log
 
     # Signing in: the POST through the proxy passes Django's CSRF check for HTTPS (origin and referer
     # are the https address nginx serves).
@@ -277,4 +318,99 @@ def test_login_page_and_sign_in_through_nginx_and_gunicorn(stack):
     assert headers["Location"] != "/accounts/login/"
     status, _, body = _get(opener, stack["https"] + headers["Location"])
     assert status in (200, 302)
-    assert "POST /accounts/login/" in stack["gunicorn_access"].read_text()
+    _log_with(stack["gunicorn_access"], "POST /accounts/login/")
+
+
+def _multipart(fields: dict[str, str], name: str, filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.slow
+def test_import_of_10k_rows_from_the_page_through_nginx_runs_in_the_worker(
+    stack, tmp_path, units, region_tree, make_user
+):
+    """The issue's "done when": a 10 000-row import started from the page, through nginx and
+    gunicorn, is checked and imported by the worker process while the page's polls show how far it is."""
+    from django.utils import timezone
+
+    from test_exchange_support import write_xlsx
+    from zhaoshang.leads.models import Lead
+    from zhaoshang.security.services import security_of
+
+    bureau = make_user(Role.BUREAU, region=region_tree.jingzhou, username="bureau_import")
+    state = security_of(bureau)
+    state.must_change_password, state.password_changed_at = False, timezone.now()
+    state.save()
+    rows = [["信息名称", "上报单位", "上报日期", "是否有价值"]]
+    rows += [[f"信息{i}", "川店镇" if i % 2 else "马山镇", "2022-03-01", "是"] for i in range(10_000)]
+    content = write_xlsx(tmp_path / "leads.xlsx", rows).read_bytes()
+
+    base = stack["https"]
+    jar = http.cookiejar.CookieJar()
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPSHandler(context=context), urllib.request.HTTPCookieProcessor(jar), _NoRedirect()
+    )
+
+    def csrf() -> str:
+        return next(c.value for c in jar if c.name == "csrftoken")
+
+    def post(path, data: bytes, content_type="application/x-www-form-urlencoded", htmx=False):
+        headers = {
+            "Content-Type": content_type,
+            "Referer": base + path,
+            "Origin": base,
+            "X-CSRFToken": csrf(),
+        }
+        if htmx:
+            headers["HX-Request"] = "true"
+        return _get(opener, base + path, data=data, headers=headers)
+
+    _, _, body = _get(opener, base + "/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
+    login = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": "bureau_import", "password": TEST_PASSWORD}
+    ).encode()
+    status, headers, _ = post("/accounts/login/", login)
+    assert (status, headers["Location"]) == (302, "/")
+
+    _get(opener, base + "/exchange/import/leads/")
+    data, content_type = _multipart({"csrfmiddlewaretoken": csrf()}, "file", "leads.xlsx", content)
+    status, headers, _ = post("/exchange/import/leads/", data, content_type)
+    assert status == 302, "the upload through nginx was refused"
+    job = headers["Location"]  # /exchange/jobs/N/
+
+    def run(step: str) -> tuple[str, list[tuple[int, int]]]:
+        status, _, body = post(f"{job}{step}/", b"", htmx=True)
+        assert status == 200 and 'hx-trigger="every 1s"' in body.decode()
+        seen, deadline = [], time.monotonic() + 300
+        while time.monotonic() < deadline:
+            status, headers, body = _get(opener, base + f"{job}progress/", headers={"HX-Request": "true"})
+            if status == 286:
+                assert headers["HX-Retarget"] == "#job-result"
+                return body.decode(), seen
+            seen += [(int(a), int(b)) for a, b in re.findall(r"(\d+)/(\d+) 行", body.decode())]
+            time.sleep(0.25)
+        raise AssertionError(stack["worker_log"].read_text()[-3000:])
+
+    result, seen_check = run("check")
+    assert "检查通过(未写入)招商信息:将新增10000条" in result
+    result, seen_import = run("confirm")
+    assert "已导入招商信息:新增10000条" in result
+    assert Lead.objects.count() == 10_000
+    partial = [(done, total) for done, total in seen_check + seen_import if 0 < done < total]
+    assert partial and all(total == 10_000 for _, total in partial), (seen_check, seen_import)
+    # The requests were gunicorn's, the work the worker's.
+    assert "zhaoshang.core.jobs.import_job_task" in stack["worker_log"].read_text()

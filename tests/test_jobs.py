@@ -3,6 +3,7 @@
 day; nightly backups keep the configured number."""
 
 import datetime
+import io
 import os
 import re
 import subprocess
@@ -158,3 +159,34 @@ def test_nightly_backup_keeps_the_newest(tmp_path, settings):
     made = [backup_rotate(directory=tmp_path, keep=2)[0] for _ in range(3)]
     assert backup_files(tmp_path) == made[1:]
     assert not made[0].exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_started_on_the_page_is_generated_by_the_worker(settings, region_tree, make_user, client_as):
+    from zhaoshang.reports.models import ReportDraft
+
+    settings.TASKS = DATABASE_BACKEND
+    bureau = make_user(Role.BUREAU, region=region_tree.jingzhou)
+    client = client_as(bureau)
+    data = {"kind": "summary", "start": "2022-01", "end": "2022-07", "basis": "recognised", "fmt": "docx"}
+    response = client.post("/reports/", data)
+    assert response.status_code == 302 and response["Location"].startswith("/reports/jobs/")
+    waiting = client.get(response["Location"])
+    page = waiting.content.decode()
+    assert waiting.status_code == 200 and "已加入后台任务队列" in page and 'http-equiv="refresh"' in page
+    assert not ReportDraft.objects.exists()
+    # Someone else's job is not theirs to follow.
+    other = client_as(make_user(Role.BUREAU, region=region_tree.jingzhou))
+    assert other.get(response["Location"]).status_code == 404
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=io.StringIO())
+    draft = ReportDraft.objects.get()
+    assert (draft.kind, draft.period_label, draft.created_by) == ("summary", "2022年1至7月", bureau)
+    done = client.get(response["Location"])
+    assert done.status_code == 302 and done["Location"] == f"/reports/{draft.pk}/"
+
+    # "Download" goes straight to the file once the draft is there.
+    response = client.post("/reports/", {**data, "download": "1"})
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=io.StringIO())
+    newest = ReportDraft.objects.latest("pk")
+    assert client.get(response["Location"])["Location"] == f"/reports/{newest.pk}/download/docx/"

@@ -10,6 +10,9 @@ no scheduler; :data:`SCHEDULE` below and ``zhaoshang jobs enqueue-due`` (every f
 zhaoshang-scheduler.timer) are ours, each job enqueued once a day (``ScheduledRun``'s unique key)
 however many hosts run the timer.
 
+Started from pages: ``import_job_task`` (the import page's check and import) and
+``report_draft_task`` (a report generated on the reports page).
+
 The schedule (README 部署 lists the same table):
 
 ======================  ======  ==================================================================
@@ -51,9 +54,58 @@ def import_job_task(*, job_id: int, confirm: bool, username: str = "", address: 
     token = _as(Actor(user_id=user_id, username=username, address=address))
     try:
         report = import_job_execute(job_id=job_id, confirm=confirm)
+        if report is not None and report.committed:
+            # Bring the monthly summary up to date with what came in, here rather than in the first
+            # page that reads it afterwards (metrics.rollup).
+            from zhaoshang.metrics import rollup
+
+            rollup.settle()
     finally:
         reset_actor(token)
     return {"rows": report.rows, "problems": len(report.problems)} if report else {}
+
+
+@task()
+def report_draft_task(
+    *,
+    user_id: int,
+    kind: str,
+    region_id: int,
+    basis: str,
+    start: str | None,
+    end: str | None,
+    week: str | None,
+    campaign_id: int | None,
+    today: str,
+    username: str = "",
+    address: str | None = None,
+) -> dict:
+    """Generate a report draft started on the reports page (a province's takes a while):
+    ``{"draft": pk}``, or ``{"errors": [...]}`` when the period or the data do not allow it."""
+    from django.core.exceptions import ValidationError
+
+    from zhaoshang.organisation.models import Region, User
+    from zhaoshang.reports.services import report_draft_create
+    from zhaoshang.targets.models import Campaign
+
+    token = _as(Actor(user_id=user_id, username=username, address=address))
+    try:
+        draft = report_draft_create(
+            user=User.objects.get(pk=user_id),
+            kind=kind,
+            region=Region.objects.get(pk=region_id),
+            basis=basis,
+            start=start,
+            end=end,
+            week=week,
+            campaign=Campaign.objects.filter(pk=campaign_id).first() if campaign_id else None,
+            today=datetime.date.fromisoformat(today),
+        )
+    except ValidationError as error:
+        return {"errors": error.messages}
+    finally:
+        reset_actor(token)
+    return {"draft": draft.pk}
 
 
 def _command(name: str, *args: str) -> str:
