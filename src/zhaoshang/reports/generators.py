@@ -1068,10 +1068,9 @@ def _intention_projects(ctx: ReportContext) -> list:
     """Projects of the region that have only an intention agreement (意向协议) and are still open at
     the campaign's end, by investment: named, never counted as signed."""
     qs = (
-        Project.objects.filter(
+        counted_rows(Project, ctx.basis).filter(
             is_deleted=False, region__path__startswith=ctx.region.path, is_intention_agreement=True
         )
-        .filter(basis_filter(ctx.basis))
         .exclude(stage__in=(Stage.WITHDRAWN, Stage.TERMINATED))
         .filter(Q(negotiated_on__isnull=True) | Q(negotiated_on__lte=ctx.period.end))
     )
