@@ -390,3 +390,15 @@ def test_lists_cost_fixed_queries(units, people, path, django_assert_max_num_que
     with django_assert_max_num_queries(6):
         response = client.get(path)
     assert response.status_code == 200 and response.json()["count"] >= 4
+
+
+def test_token_command_audits_the_operator(people, capsys):
+    call_command("api_token", "create", "--user", people.head_a.username, "--name", "市级系统")
+    token_id, key = capsys.readouterr().out.strip().split("\t")
+    entry = AuditEntry.objects.get(model="api.apitoken", object_id=token_id, action="create")
+    assert entry.username.startswith("cli:")
+    assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/projects/").status_code == 200
+
+
+def test_schema_is_valid_without_warnings():
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")

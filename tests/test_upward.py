@@ -265,3 +265,44 @@ def test_column_map_validation():
     with pytest.raises(ValidationError):
         bad.full_clean()
     ColumnMap(platform=Platform.PROVINCE, sheet=Sheet.FUNDS, columns=[["month", "月份"]]).full_clean()
+
+
+def test_commands(tmp_path, data, bureau):
+    from django.core.management import call_command
+
+    out = tmp_path / "up.xlsx"
+    call_command(
+        "upward",
+        "export",
+        "--platform",
+        "province",
+        "--period",
+        "2022-03",
+        "--user",
+        bureau.username,
+        "-o",
+        str(out),
+    )
+    assert openpyxl.load_workbook(out)["到位资金"].max_row == 1 + 3  # 甲, 丙, 丁 (recognised basis)
+    call_command(
+        "upward",
+        "import",
+        str(upper_file(tmp_path, PROVINCE_ROWS)),
+        "--platform",
+        "province",
+        "--user",
+        bureau.username,
+    )
+    assert PlatformFunds.objects.count() == 4
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command(
+            "upward",
+            "import",
+            str(upper_file(tmp_path, [("P-999", "x", "2022-03", 1, "已认定", None)])),
+            "--platform",
+            "province",
+            "--user",
+            bureau.username,
+        )
