@@ -306,3 +306,25 @@ def test_commands(tmp_path, data, bureau):
             "--user",
             bureau.username,
         )
+
+
+def test_reports_state_the_upper_figure_beside_ours(tmp_path, data, bureau, region_tree):
+    from zhaoshang.reports.figures import ReportContext
+    from zhaoshang.reports.generators import generate
+
+    def funds_sentence():
+        ctx = ReportContext(
+            region=region_tree.jingzhou,
+            period=periods.month_range(2022, 3, 2022, 4),
+            basis="recognised",
+            today=datetime.date(2022, 5, 10),
+            campaign=None,
+        )
+        text = generate("summary", ctx).markdown
+        return next(line for line in text.splitlines() if "实际到位资金" in line and "亿元" in line)
+
+    # Before any import, only our figure: recognised 800 + 500 + 200 + 100 = 1600万元 = 0.16亿元.
+    assert "0.16亿元" in funds_sentence() and "平台认定" not in funds_sentence()
+    services.upward_import(user=bureau, platform=Platform.PROVINCE, path=upper_file(tmp_path, PROVINCE_ROWS))
+    # The province recognised 700 + 500 + 300 + 0 = 1500万元 = 0.15亿元.
+    assert "（省平台认定0.15亿元）。" in funds_sentence()

@@ -528,7 +528,25 @@ def dispatch_paragraphs(ctx: ReportContext, doc: Doc, *, ps: str) -> None:
         if funds.target and ytd(ctx.period):
             text += "，" + completion(funds.value, funds.target)
             text += "，" + progress_gap(funds.value, funds.target, funds.time_progress)
-        doc.p(text + "。")
+        doc.p(text + upper_platform_funds(ctx) + "。")
+
+
+# The upper platforms' recognised funds (zhaoshang.upward), stated beside ours where they were imported:
+# seed 001 sets the district's reported figure against the city's recognised one.
+UPPER_FUNDS = (
+    ("province_funds_wan", gettext_lazy("省平台认定")),
+    ("city_funds_wan", gettext_lazy("市平台认定")),
+)
+
+
+def upper_platform_funds(ctx: ReportContext) -> str:
+    """ "（省平台认定5.3亿元）" for each platform that recognised funds in the period; "" otherwise."""
+    parts = [
+        f"{label}{value_text(code, value)}"
+        for code, label in UPPER_FUNDS
+        if code in REGISTRY and (value := ctx.measure(code))
+    ]
+    return _("（{parts}）").format(parts="，".join(parts)) if parts else ""
 
 
 # --- problems (存在的问题), driven by the data ---------------------------------------------------------
