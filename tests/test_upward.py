@@ -217,6 +217,8 @@ def test_pages(tmp_path, data, bureau, client_as, region_tree, make_user):
     )
     assert response.status_code == 200 and "不予认定的项目必须填写原因" in response.content.decode()
     client.post(f"/upward/projects/{a.pk}/city/", {"code": "JZ-7", "status": "registered"})
+    unit_head = client_as(make_user(Role.UNIT_HEAD, unit=a.introducing_unit))
+    assert unit_head.get(f"/upward/projects/{a.pk}/city/").status_code == 403
     assert PlatformRecord.objects.get(project=a, platform="city").code == "JZ-7"
 
 
