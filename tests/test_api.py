@@ -269,6 +269,15 @@ def test_docs_are_served_without_cdn(people, client_as):
     assert "/static/drf_spectacular_sidecar/" in page
     assert "cdn" not in page.lower()
     assert client.get("/api/schema/").status_code == 200
+    # The UI's files ship with the app (collectstatic serves them; nothing from the internet).
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    scripts = re.findall(r'/static/(drf_spectacular_sidecar/[^"\']+\.js)', page)
+    assert scripts and all(finders.find(path) for path in scripts)
+    redoc = client.get("/api/redoc/").content.decode()
+    assert "/static/drf_spectacular_sidecar/redoc/" in redoc
 
 
 def test_security_administrator_revokes_any_token(people, make_user, client_as):
