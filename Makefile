@@ -6,7 +6,7 @@ ZS := $(BIN)/zhaoshang
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv assets demo lint check migrations-check pytest bench clean system-deps
+.PHONY: run test setup venv assets demo lint check migrations-check pytest bench clean system-deps bundle bundle-test
 
 run: setup demo
 	@echo ""
@@ -50,9 +50,12 @@ pytest: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Debian packages: free CJK fonts and Pango for the PDF reports (WeasyPrint), Chromium for the browser
-# tests. Installed when missing and we are root with apt-get; otherwise the browser tests skip and
-# the PDF export says what is missing.
-SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
+# tests, nginx for the production-server test (tests/test_deploy_server.py; deploy/nginx/), LibreOffice
+# Writer for the check of the Word reports by a real office program (tests/test_reports_word.py).
+# Installed when missing and we are root with apt-get; otherwise those tests skip and the PDF export
+# says what is missing (CI requires nginx and LibreOffice: .ci/run).
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium nginx-light \
+	libreoffice-writer-nogui
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -65,8 +68,19 @@ system-deps:
 
 test: lint check migrations-check pytest
 
+# The offline bundle (README 部署): dist/zhaoshang-VERSION-offline.tar.gz with the hash-pinned wheels
+# for BUNDLE_ARCH (downloaded once into var/bundle/), the front-end files, deploy/ and install.sh.
+BUNDLE_ARCH ?= x86_64
+BUNDLE := dist/zhaoshang-$(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)-offline.tar.gz
+bundle: $(VENV)/.installed assets
+	$(BIN)/python scripts/make-bundle.py $(foreach a,$(BUNDLE_ARCH),--arch $(a))
+
+# Installs the bundle into a fresh directory without network and serves the login page.
+bundle-test: bundle
+	ZHAOSHANG_BUNDLE=$(BUNDLE) $(BIN)/pytest -p no:randomly tests/test_bundle.py
+
 bench: setup
 	$(BIN)/python -m zhaoshang.bench
 
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) node_modules var dist

@@ -17,6 +17,25 @@ from zhaoshang.organisation.choices import RegionLevel, UnitKind
 from zhaoshang.organisation.models import AssessmentGroup, Region, Unit, User
 
 
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings, _cache_dir):
+    """Background jobs run in the process that enqueues them, before ``enqueue`` returns; tests of
+    the worker itself switch back to the database backend (tests/test_jobs.py). The file cache
+    (import progress) is this run's own, so that nothing left by an earlier run is read."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(_cache_dir),
+        }
+    }
+
+
 @pytest.fixture
 def region_tree(db):
     """province › city › two counties: ``.province``, ``.city``, ``.shashi`` (沙市区), ``.jingzhou`` (荆州区)."""
@@ -87,3 +106,14 @@ def client_as(db):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counting_options():
+    """The counting options are kept per process (``metrics.options``); a test's rolled-back rows
+    must not outlive it."""
+    from zhaoshang.metrics import options
+
+    options.clear_cache()
+    yield
+    options.clear_cache()

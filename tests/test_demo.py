@@ -482,6 +482,43 @@ def test_records_up_to_the_current_month(demo):
             assert Lead.objects.filter(reported_on__year=year, reported_on__month=m).exists(), (year, m)
 
 
+def test_monthly_confirmations(demo):
+    """Every task unit confirmed every month before last; a few late, counted here from the rows
+    against the deadline day itself; none in the future; the late line of a closed month's bulletin
+    names exactly those units."""
+    from zhaoshang.cycle.calendar import deadline
+    from zhaoshang.cycle.models import MonthlyReport
+    from zhaoshang.reports.figures import ReportContext
+    from zhaoshang.reports.generators import generate
+    from zhaoshang.reports.periods import report_period
+
+    today = timezone.localdate()
+    reporting = Unit.objects.filter(is_active=True).exclude(kind="bureau")
+    before_last = (today.replace(day=1) - timedelta(days=1)).replace(day=1) - timedelta(days=1)
+    month = before_last.replace(day=1)
+    rows = MonthlyReport.objects.filter(month=month)
+    assert rows.count() == reporting.count() == 35
+    assert not MonthlyReport.objects.filter(submitted_at__gt=timezone.now()).exists()
+    due = deadline(month)
+    late = sorted(r.unit.name for r in rows if timezone.localdate(r.submitted_at) > due)
+    share = sum(
+        timezone.localdate(r.submitted_at) > deadline(r.month)
+        for r in MonthlyReport.objects.filter(month__year=2022).select_related("unit")
+    ) / (12 * 35)
+    assert 0 < share < 0.15  # about one unit-month in twenty
+    period = report_period("bulletin", end=f"{month.year}-{month.month:02d}", today=today)
+    district = Region.objects.get(code="421003")
+    text = generate(
+        "bulletin", ReportContext(region=district, period=period, basis="recognised", today=today)
+    )
+    line = [p for p in text.markdown.splitlines() if "数据未按时报送的单位" in p]
+    if late:
+        assert line and f"单位{len(late)}个" in line[0]
+        assert all(name in line[0] for name in late)
+    else:
+        assert not line
+
+
 def test_review_status(demo):
     today = timezone.localdate()
     previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)

@@ -204,3 +204,106 @@ def test_a_release_summing_other_indicators_rebuilds(records, units, monkeypatch
     assert rollup.covers("promotions", MARCH)
     assert measure("promotions", period=MARCH, unit=units.cenhe) == 1
     assert rollup.verify() == []
+
+
+def _stored(code, unit, month, basis="recognised"):
+    """The unit's stored cell, read straight from the table (no settle on the way)."""
+    row = MonthlyFigure.objects.filter(
+        level="unit", basis=basis, indicator=code, unit_id=unit.pk, month=month, partner=False
+    ).first()
+    return row.value if row else Decimal(0)
+
+
+def test_an_import_settles_its_cells_before_it_commits(tmp_path, units):
+    from test_exchange_support import write_xlsx
+    from zhaoshang.exchange.services import import_file
+
+    rollup.settle()
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        [
+            ["活动类型", "单位", "开始日期", "结束日期", "目的地", "是否出省", "企业名称"],
+            ["外出招商", "川店镇", "2022-03-30", "2022-04-02", "深圳", "是", "甲公司、乙公司"],
+            ["拜访企业", "川店镇", "2022-03-05", None, None, None, "丙公司"],
+            ["拜访企业", "川店镇", "2022-03-06", None, None, None, "丁公司、戊公司"],
+        ],
+    )
+    report = import_file(user=None, kind="activities", path=path)
+    assert (report.problems, report.created) == ([], 3)
+    # Nothing left for a reader to settle: the cells were written in the import's transaction.
+    assert not RollupMark.objects.exists()
+    # The trip: 30–31 March is 2 days, 1–2 April 2 days; visits count enterprises: 1 + 2 = 3.
+    assert _stored("trips", units.chuandian, D(2022, 3, 1)) == 1
+    assert _stored("days_away", units.chuandian, D(2022, 3, 1)) == 2
+    assert _stored("days_away", units.chuandian, D(2022, 4, 1)) == 2
+    assert _stored("visits", units.chuandian, D(2022, 3, 1)) == 3
+    area = MonthlyFigure.objects.get(
+        level="area",
+        basis="recognised",
+        indicator="visits",
+        month=D(2022, 3, 1),
+        region_id=units.chuandian.region_id,
+    )
+    assert area.value == 3
+    assert rollup.verify() == []
+
+
+def test_a_workflow_step_keeps_a_joint_activitys_partner_cells(records, units, region_tree, make_user):
+    from zhaoshang.core.workflow import record_transition
+
+    rollup.settle()
+    trip = ActivityFactory(unit=units.cenhe, started_on=D(2022, 3, 15), review_status="submitted")
+    trip.partner_units.add(units.chuandian)
+    rollup.settle()
+    assert _stored("trips", units.chuandian, D(2022, 3, 1)) == 1  # the fixture's joint trip only
+    bureau = make_user("bureau", region=region_tree.province)
+    assert record_transition(user=bureau, model=Activity, pks=[trip.pk], transition="recognise") == 1
+    assert not RollupMark.objects.exists()
+    # Recognised: it counts for 岑河镇 and for its partner 川店镇 (1 + 1 = 2 trips in March).
+    assert _stored("trips", units.cenhe, D(2022, 3, 1)) == 1
+    assert (
+        MonthlyFigure.objects.get(
+            level="unit",
+            basis="recognised",
+            indicator="trips",
+            unit_id=units.chuandian.pk,
+            month=D(2022, 3, 1),
+            partner=True,
+        ).value
+        == 1
+    )
+    assert measure("trips", period=MARCH, unit=units.chuandian) == 2
+    # A status change no Python code sees (raw UPDATE of the activity alone) reaches the partner too.
+    with connection.cursor() as c:
+        c.execute("UPDATE activities_activity SET review_status = %s WHERE id = %s", ["returned", trip.pk])
+    assert measure("trips", period=MARCH, unit=units.chuandian) == 1
+    assert rollup.verify() == []
+
+
+def test_a_big_backlog_is_counted_from_the_records_not_settled_by_a_read(units, monkeypatch):
+    rollup.settle()
+    monkeypatch.setattr(rollup, "READ_SETTLE", 2)
+    for day in (1, 2, 3):
+        LeadFactory(unit=units.mashan, reported_on=D(2022, 3, day), review_status="recognised")
+    assert RollupMark.objects.count() == 3
+    # Three marks, more than a read settles: the read counts the records (3 leads) and writes nothing.
+    assert measure("leads", period=MARCH, unit=units.mashan) == 3
+    assert measure_by_unit("leads", period=MARCH, unit_ids=[units.mashan.pk]) == {units.mashan.pk: 3}
+    assert RollupMark.objects.count() == 3
+    assert _stored("leads", units.mashan, D(2022, 3, 1)) == 0
+    # The next writer settles the backlog in its own transaction.
+    rollup.upkeep()
+    assert not RollupMark.objects.exists()
+    assert _stored("leads", units.mashan, D(2022, 3, 1)) == 3
+    assert rollup.verify() == []
+
+
+def test_settle_command_applies_a_backlog(units, monkeypatch, capsys):
+    rollup.settle()
+    monkeypatch.setattr(rollup, "READ_SETTLE", 1)
+    for day in (1, 2):
+        LeadFactory(unit=units.cenhe, reported_on=D(2022, 3, day), review_status="recognised")
+    call_command("rollup", "settle")
+    assert "已处理2个待刷新标记" in capsys.readouterr().out
+    assert not RollupMark.objects.exists()
+    assert _stored("leads", units.cenhe, D(2022, 3, 1)) == 2  # the two March leads

@@ -314,7 +314,7 @@ def test_reports_state_the_upper_figure_beside_ours(tmp_path, data, bureau, regi
     from zhaoshang.reports.figures import ReportContext
     from zhaoshang.reports.generators import generate
 
-    def funds_sentence():
+    def summary():
         ctx = ReportContext(
             region=region_tree.jingzhou,
             period=periods.month_range(2022, 3, 2022, 4),
@@ -322,11 +322,12 @@ def test_reports_state_the_upper_figure_beside_ours(tmp_path, data, bureau, regi
             today=datetime.date(2022, 5, 10),
             campaign=None,
         )
-        text = generate("summary", ctx).markdown
-        return next(line for line in text.splitlines() if "实际到位资金" in line and "亿元" in line)
+        return generate("summary", ctx).markdown
 
     # Before any import, only our figure: recognised 800 + 500 + 200 + 100 = 1600万元 = 0.16亿元.
-    assert "0.16亿元" in funds_sentence() and "平台认定" not in funds_sentence()
+    before = summary()
+    assert "0.16亿元" in before and "平台认定" not in before
     services.upward_import(user=bureau, platform=Platform.PROVINCE, path=upper_file(tmp_path, PROVINCE_ROWS))
-    # The province recognised 700 + 500 + 300 + 0 = 1500万元 = 0.15亿元.
-    assert "（省平台认定0.15亿元）。" in funds_sentence()
+    # The province recognised 700 + 500 + 300 + 0 = 1500万元 = 0.15亿元, stated in the funds sentence.
+    line = next(line for line in summary().splitlines() if "平台认定" in line)
+    assert "实际到位资金" in line and line.endswith("（省平台认定0.15亿元）。")

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "zhaoshang.core",
     "zhaoshang.organisation",
     "zhaoshang.audit",
@@ -171,16 +173,33 @@ if not PRODUCTION:
     WHITENOISE_AUTOREFRESH = True
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end libraries come from the npm registry at set-up (package-lock.json pins them) and are
-# served by the app itself: no CDN, bureaus' intranets are offline.
-_NODE = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    ("vendor/bootstrap", _NODE / "bootstrap" / "dist"),
-    ("vendor/bootstrap-icons", _NODE / "bootstrap-icons" / "font"),
-    ("vendor/htmx", _NODE / "htmx.org" / "dist"),
-    ("vendor/echarts", _NODE / "echarts" / "dist"),
+# served by the app itself: no CDN, bureaus' intranets are offline. Only the files the pages load
+# (core.staticfinders.VendorFinder); ZHAOSHANG_ASSETS points at another node_modules (the bundle's).
+_NODE = Path(os.environ.get("ZHAOSHANG_ASSETS") or BASE_DIR / "node_modules")
+ZHAOSHANG_VENDOR = [
+    (
+        "vendor/bootstrap",
+        _NODE / "bootstrap" / "dist",
+        [
+            "css/bootstrap.min.css",
+            "css/bootstrap.min.css.map",
+            "js/bootstrap.bundle.min.js",
+            "js/bootstrap.bundle.min.js.map",
+        ],
+    ),
+    (
+        "vendor/bootstrap-icons",
+        _NODE / "bootstrap-icons" / "font",
+        ["bootstrap-icons.min.css", "fonts/bootstrap-icons.woff", "fonts/bootstrap-icons.woff2"],
+    ),
+    ("vendor/htmx", _NODE / "htmx.org" / "dist", ["htmx.min.js"]),
+    ("vendor/echarts", _NODE / "echarts" / "dist", ["echarts.min.js"]),
 ]
-STATICFILES_DIRS = [PACKAGE_DIR / "static"] + [
-    (prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "zhaoshang.core.staticfinders.VendorFinder",
 ]
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root: attachments are served through a view
 MEDIA_URL = "/media/"
@@ -208,10 +227,41 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Behind nginx (deploy/nginx/): nginx terminates HTTPS and always sets X-Forwarded-Proto, so
+    # Django may trust it. Set ZHAOSHANG_BEHIND_PROXY=0 only when clients reach gunicorn directly.
+    if os.environ.get("ZHAOSHANG_BEHIND_PROXY", "1") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
+
+# The cache carries what one process tells another outside any transaction: an import's progress,
+# written by the worker while its transaction holds SQLite's write lock, read by the page's polls.
+# Files under ZHAOSHANG_VAR/cache work across the processes of one host and, on a shared
+# ZHAOSHANG_VAR (NFS, scale-out guide), across hosts; no cache server to run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("ZHAOSHANG_CACHE_DIR") or str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+}
+
+# Background jobs (zhaoshang.core.jobs): django-tasks with its database backend (django-tasks-db),
+# so the queue lives in the application's own database — SQLite on one machine, PostgreSQL at
+# province scale — and no broker server is needed. `zhaoshang db_worker` runs them
+# (deploy/systemd/zhaoshang-worker.service). ZHAOSHANG_TASKS=immediate runs every job in the
+# process that enqueues it (the test suite's default; also a fallback without a worker).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("ZHAOSHANG_TASKS") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -240,6 +290,16 @@ ZHAOSHANG = {
     # factor; outside production the demo accounts may skip them (SPEC §5).
     "ENFORCE_ACCOUNT_POLICY": PRODUCTION or os.environ.get("ZHAOSHANG_ENFORCE_ACCOUNT_POLICY") == "1",
 }
+
+# Nightly verified backups (core.jobs, `backup` at 02:30) and how many are kept.
+ZHAOSHANG_BACKUP_DIR = os.environ.get("ZHAOSHANG_BACKUP_DIR") or str(VAR_DIR / "backups")
+ZHAOSHANG_BACKUP_KEEP = int(os.environ.get("ZHAOSHANG_BACKUP_KEEP", "14"))
+
+# `zhaoshang health` (core.health): how long the worker may go without a heartbeat (or a job wait),
+# the newest backup's greatest age, the least free disk space under ZHAOSHANG_VAR and the backups.
+ZHAOSHANG_HEALTH_WORKER_MINUTES = int(os.environ.get("ZHAOSHANG_HEALTH_WORKER_MINUTES", "20"))
+ZHAOSHANG_HEALTH_BACKUP_HOURS = int(os.environ.get("ZHAOSHANG_HEALTH_BACKUP_HOURS", "26"))
+ZHAOSHANG_HEALTH_MIN_FREE_MB = int(os.environ.get("ZHAOSHANG_HEALTH_MIN_FREE_MB", "1024"))
 
 # Optional e-mail channel for notifications (the in-app inbox always works).
 ZHAOSHANG_EMAIL_NOTIFICATIONS = os.environ.get("ZHAOSHANG_EMAIL_NOTIFICATIONS") == "1"

@@ -22,7 +22,31 @@ def _overdue_start(qs):
     )
 
 
+def _due_start(qs):
+    # Signed, not withdrawn: the projects whose agreed commencement date falls in the period.
+    return qs.filter(signed_on__isnull=False).exclude(stage=Stage.WITHDRAWN)
+
+
+def _overdue_tickets(qs):
+    # Not closed (销号) by the deadline: still open, or closed on a later day.
+    return qs.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=F("deadline")))
+
+
 EXTRA_INDICATORS = [
+    Indicator(
+        "due_start_projects",
+        _("约定开工项目"),
+        _("个"),
+        model="projects.Project",
+        date_field="agreed_start_on",
+        unit_path="introducing_unit",
+        region_path="region",
+        refine=_due_start,
+        definition=_(
+            "约定开工日期在期间内的已签约项目,退库项目不计;终止的项目仍计入。履约率 = "
+            "(约定开工项目 − 逾期未开工项目) ÷ 约定开工项目。"
+        ),
+    ),
     Indicator(
         "overdue_start_projects",
         _("逾期未开工项目"),
@@ -61,6 +85,22 @@ EXTRA_INDICATORS = [
         basis_aware=False,
         refine=lambda qs: qs.filter(kind=FindingKind.VETO),
         definition=_("局认定的其他一票否决事项,按认定日期计入期间。"),
+    ),
+    Indicator(
+        "overdue_tickets",
+        _("督办事项逾期未办结"),
+        _("件"),
+        model="supervision.SupervisionTicket",
+        date_field="deadline",
+        unit_path="owner_unit",
+        region_path="owner_unit__region",
+        basis_aware=False,
+        alive_path=None,
+        refine=_overdue_tickets,
+        definition=_(
+            "办结时限在期间内、到时限未销号(至今未销号或销号晚于时限)的督办单,计入责任单位;"
+            "可在考核办法中设为按件扣分项。"
+        ),
     ),
 ]
 

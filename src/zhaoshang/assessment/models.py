@@ -164,6 +164,11 @@ class SchemeItem(models.Model):
                 violation_error_message=_("完成率计分的项目必须填写分值。"),
             ),
             models.CheckConstraint(
+                condition=~Q(rule=ScoringRule.EFFICACY) | Q(weight__isnull=False),
+                name="scheme_item_efficacy_has_weight",
+                violation_error_message=_("功效系数法计分的项目必须填写分值。"),
+            ),
+            models.CheckConstraint(
                 condition=~Q(rule=ScoringRule.RANK_POINTS) | Q(weight__isnull=False, step__isnull=False),
                 name="scheme_item_rank_has_weight_and_step",
                 violation_error_message=_("按名次计分的项目必须填写分值和每降一名扣分。"),

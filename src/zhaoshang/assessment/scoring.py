@@ -64,6 +64,8 @@ def _item_fields(item, progress: Fraction) -> dict[str, Any]:
             "ratio": None,
             "capped": False,
             "rank": None,
+            "low": None,
+            "high": None,
             "weight": _text(item.weight) if item.weight is not None else None,
             "cap": _text(item.cap) if item.cap is not None else None,
             "step": _text(item.step) if item.step is not None else None,
@@ -89,12 +91,14 @@ def score_item(
     progress: Fraction,
     rank: int | None,
     year_end: bool,
+    spread: tuple[Decimal, Decimal] | None = None,
 ) -> dict[str, Any]:
     """One item for one unit: its points and everything needed to explain them.
 
     ``item`` is a ``SchemeItem`` (or anything with its fields); ``rank`` is the unit's place on this
     item's value (for 按名次计分); ``year_end`` whether the period ends on 31 December (for the
-    "年度未完成目标" veto).
+    "年度未完成目标" veto); ``spread`` the lowest and highest value of the item among the units
+    assessed (for 功效系数法).
     """
     entry: dict[str, Any] = {
         **_item_fields(item, progress),
@@ -121,6 +125,9 @@ def score_item(
         entry["rank"] = rank
         if value > 0 and rank is not None:
             points = max(Fraction(item.weight) - Fraction(item.step) * (rank - 1), Fraction(0))
+    elif item.rule == ScoringRule.EFFICACY:
+        points = efficacy_points(Fraction(item.weight), Fraction(value), *(Fraction(v) for v in spread))
+        entry["low"], entry["high"] = _text(spread[0]), _text(spread[1])
     elif item.rule == ScoringRule.PER_ITEM:
         # 每个分值 × 完成值, at most 分值 when one is set.
         points = Fraction(item.points_per_item) * Fraction(value)
@@ -135,6 +142,20 @@ def score_item(
     elif item.veto == VetoRule.TARGET_MISSED:
         entry["veto"] = bool(year_end and target and value < target)
     return entry
+
+
+EFFICACY_BASE = Fraction(60, 100)
+
+
+def efficacy_points(weight: Fraction, value: Fraction, low: Fraction, high: Fraction) -> Fraction:
+    """功效系数法 (三明, 高安): 60% × 分值 + 40% × 分值 × (value − low) ÷ (high − low), exact; the
+    rounding happens once, on the item's points. ``low``/``high``: the lowest and highest value among
+    the units assessed. All equal (high == low): the full 分值 when that value is above 0 (everyone
+    is at the best value), the 60% base when it is 0 (see ``ScoringRule``)."""
+    base = weight * EFFICACY_BASE
+    if high == low:
+        return weight if high > 0 else base
+    return base + (weight - base) * (value - low) / (high - low)
 
 
 def total(entries: Sequence[dict[str, Any]]) -> Decimal:

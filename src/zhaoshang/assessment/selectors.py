@@ -116,7 +116,24 @@ def _formula(entry: dict[str, Any]) -> str:
             below=rank - 1,
             points=points,
         )
-    text = _("{per} × {n}").format(per=plain(Decimal(entry["per_item"])), n=plain(Decimal(entry["value"])))
+    if rule == ScoringRule.EFFICACY:
+        weight, low, high = (plain(Decimal(entry[k])) for k in ("weight", "low", "high"))
+        if entry["low"] == entry["high"]:
+            if Decimal(entry["high"]) > 0:
+                return _("各单位同为最高值{high}:得满分{weight}").format(high=high, weight=points)
+            return _("各单位均为0:60% × {weight} = {points}").format(weight=weight, points=points)
+        return _("60% × {weight} + 40% × {weight} × ({v} − {low}) ÷ ({high} − {low}) = {points}").format(
+            weight=weight, v=plain(Decimal(entry["value"])), low=low, high=high, points=points
+        )
+    # Per count: the count is shown with its unit (3个, 2件); a deduction says so.
+    indicator = REGISTRY.get(entry["code"])
+    text = _("{per} × {n}{unit}").format(
+        per=plain(Decimal(entry["per_item"])),
+        n=plain(Decimal(entry["value"])),
+        unit=str(indicator.unit) if indicator is not None and not indicator.money else "",
+    )
+    if entry["kind"] == ItemKind.DEDUCTION:
+        text = _("扣分 {text}").format(text=text)
     if entry["capped"]:
         text += _(",上限{weight}").format(weight=plain(Decimal(entry["weight"])))
     return f"{text} = {points}"

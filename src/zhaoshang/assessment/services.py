@@ -154,6 +154,13 @@ def assessment_compute(
                 [-values[item.indicator].get(s.pk, ZERO) for s in subjects]
             )
 
+    # The lowest and highest value of each 功效系数法 item among the units assessed.
+    spreads: dict[int, tuple[Decimal, Decimal]] = {}
+    for item in items:
+        if item.rule == ScoringRule.EFFICACY:
+            measured = [values[item.indicator].get(s.pk, ZERO) for s in subjects] or [ZERO]
+            spreads[item.pk] = (min(measured), max(measured))
+
     lines = []
     for index, subject in enumerate(subjects):
         entries = []
@@ -166,6 +173,7 @@ def assessment_compute(
                     progress=progress,
                     rank=item_ranks[item.pk][index] if item.pk in item_ranks else None,
                     year_end=year_end,
+                    spread=spreads.get(item.pk),
                 )
             )
         vetoed = [e["name"] for e in entries if e["veto"]]

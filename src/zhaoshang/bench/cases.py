@@ -58,36 +58,39 @@ def _schemes(ctx: Context, year: int):
     return list(Scheme.objects.filter(year=year, region=ctx.root).select_related("region").order_by("pk"))
 
 
-def _raw_for(ctx: Context, schemes, period) -> dict:
-    """The hand-written SQL for every scheme: ``{(scheme pk, subject pk): {code: value}}``."""
+def _floor_for(ctx: Context, schemes, period) -> dict:
+    """The fair floor (``rawsql.floor_aggregates``: one full-scan grouped query per base table, all
+    units at once), the schemes' subjects picked from it: ``{(scheme pk, subject pk): {code: value}}``."""
     from zhaoshang.organisation.models import Region
 
-    window = (period.window.start, period.window.end)
-    span = (period.period.start, period.period.end)
-    out = {}
+    found = rawsql.floor_aggregates(
+        window=(period.window.start, period.window.end),
+        period=(period.period.start, period.period.end),
+        year=period.year,
+    )
+    paths = dict(Region.objects.values_list("pk", "path"))
+    out: dict = {}
     for scheme in schemes:
-        codes = sorted({item.indicator for item in scheme.items.all()})
+        codes = {item.indicator for item in scheme.items.all()}
         if scheme.assessment_group_id is None:
             children = list(Region.objects.filter(parent=scheme.region).values_list("pk", "path"))
-            found = rawsql.region_aggregates(
-                root_path=scheme.region.path,
-                children=children,
-                window=window,
-                period=span,
-                year=period.year,
-                codes=codes,
-            )
+            for pk, path in children:
+                values: dict[str, Decimal] = {}
+                for region, figures in found["region"].items():
+                    if paths.get(region, "").startswith(path):
+                        for code, value in figures.items():
+                            values[code] = values.get(code, Decimal(0)) + value
+                out[(scheme.pk, pk)] = values
+            wanted = {pk for pk, _path in children}
+            for unit, region, code, value in found["targets"]:
+                if unit is None and region in wanted and code in codes:
+                    out[(scheme.pk, region)][f"target:{code}"] = Decimal(str(value))
         else:
-            found = rawsql.unit_aggregates(
-                group_id=scheme.assessment_group_id,
-                root_path=scheme.region.path,
-                window=window,
-                period=span,
-                year=period.year,
-                codes=codes,
-            )
-        for subject, values in found.items():
-            out[(scheme.pk, subject)] = values
+            for unit, figures in found["unit"].items():
+                out[(scheme.pk, unit)] = dict(figures)
+            for unit, _region, code, value in found["targets"]:
+                if unit is not None and code in codes:
+                    out.setdefault((scheme.pk, unit), {})[f"target:{code}"] = Decimal(str(value))
     return out
 
 
@@ -151,10 +154,12 @@ def case_assessment(ctx: Context) -> list[Result]:
 
     ours_s, computed = _median_time(ours, ctx.sizes.repeats)
     units = sum(len(lines) for lines in computed.values())
-    raw_s, raw = _median_time(lambda: _raw_for(ctx, schemes, period), ctx.sizes.repeats)
+    raw_s, raw = _median_time(lambda: _floor_for(ctx, schemes, period), ctx.sizes.repeats)
     problems = _check(computed, raw)
     ctx.extras["assessment"] = {"ours_s": ours_s, "raw_s": raw_s, "problems": problems[:20]}
+    ctx.extras["schemes"] = (schemes, period)
     checked = "与手写SQL核对一致" if not problems else f"与手写SQL不一致{len(problems)}处,如:{problems[0]}"
+    print(f"  手写SQL下限(每张基础表一次全表分组扫描):{fixed(raw_s, 2)}秒", file=sys.stderr)
     note = (
         f"assessment_compute × {len(schemes)}个考核办法,{units}个考核对象,{ctx.period_code};"
         f"中位数/{ctx.sizes.repeats}次"
@@ -165,8 +170,9 @@ def case_assessment(ctx: Context) -> list[Result]:
             "assessment_vs_raw_sql",
             ours_s / raw_s if raw_s else None,
             "倍",
-            target=3,
-            note=f"手写SQL {fixed(raw_s, 2)}秒;{checked}",
+            target=1,
+            note=f"下限:手写SQL每张基础表一次全表分组扫描(SQLite 用 NOT INDEXED),全部单位一次算出,"
+            f"{fixed(raw_s, 2)}秒;{checked}",
         ),
     ]
 
@@ -200,7 +206,7 @@ def _assessment_by_engine(ctx: Context, why: str) -> list[Result]:
     seconds, _ = _median_time(ours, ctx.sizes.repeats)
     return [
         Result("assessment_s", seconds, "秒", note=f"{why}:measure_by_unit × {len(codes)}个指标"),
-        Result("assessment_vs_raw_sql", None, "倍", target=3, skipped="需要考核应用的考核办法"),
+        Result("assessment_vs_raw_sql", None, "倍", target=1, skipped="需要考核应用的考核办法"),
     ]
 
 
@@ -306,7 +312,9 @@ def case_import(ctx: Context) -> list[Result]:
             "倍",
             target=5,
             better="higher",
-            note=f"同一{n}行文件:django-import-export {fixed(theirs_s, 1)}秒({outcome}),本系统{fixed(ours_compare_s, 1)}秒",
+            note=f"同一{n}行文件:django-import-export(use_bulk、batch_size、skip_diff、缓存的实例加载器、"
+            f"预取的外键控件){fixed(theirs_s, 1)}秒({outcome}),本系统{fixed(ours_compare_s, 1)}秒;"
+            f"{importexport.DIFFERENCES}",
         )
     )
     return results
@@ -316,7 +324,7 @@ def case_export(ctx: Context) -> list[Result]:
     why = _exchange_available()
     if why:
         return [
-            Result("export_100k_s", None, "秒", target=10, skipped=why),
+            Result("export_100k_s", None, "秒", target=6, skipped=why),
             Result("export_100k_peak_mb", None, "MB", target=300, skipped=why),
         ]
     out = ctx.workdir / "export.xlsx"
@@ -338,14 +346,14 @@ def case_export(ctx: Context) -> list[Result]:
         tail = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["?"]
         reason = f"导出子进程失败:{tail[0]}"[:200]
         return [
-            Result("export_100k_s", None, "秒", target=10, skipped=reason),
+            Result("export_100k_s", None, "秒", target=6, skipped=reason),
             Result("export_100k_peak_mb", None, "MB", target=300, skipped=reason),
         ]
     data = json.loads(completed.stdout.strip().splitlines()[-1])
     size_mb = out.stat().st_size / 1024**2 if out.exists() else 0
     note = f"{data['rows']}行项目,xlsx {fixed(size_mb, 1)} MB,子进程计时"
     return [
-        Result("export_100k_s", data["seconds"], "秒", target=10, note=note),
+        Result("export_100k_s", data["seconds"], "秒", target=6, note=note),
         Result(
             "export_100k_peak_mb",
             data["peak_mb"],
@@ -355,6 +363,116 @@ def case_export(ctx: Context) -> list[Result]:
             + "、".join(f"{k} {fixed(v, 0)}" for k, v in data.get("status", {}).items()),
         ),
     ]
+
+
+def _assessment_once(ctx: Context) -> object:
+    from zhaoshang.assessment.periods import parse
+    from zhaoshang.assessment.services import assessment_compute
+
+    schemes, period = ctx.extras.get("schemes") or (None, None)
+    if schemes is None:
+        period = parse(ctx.period_code)
+        schemes = _schemes(ctx, period.year)
+    return {s.pk: assessment_compute(scheme=s, period=period) for s in schemes}
+
+
+def _dashboard_once(ctx: Context) -> object:
+    from zhaoshang.dashboard.selectors import dashboard_data
+    from zhaoshang.metrics import periods
+    from zhaoshang.metrics.indicators import Basis
+
+    period = periods.from_to(None, f"{ctx.today:%Y-%m}", ctx.today)
+    return dashboard_data(user=ctx.bureau, period=period, basis=Basis.RECOGNISED, today=ctx.today)
+
+
+AFTER_SUFFIXES = ("(基准导入甲)", "(基准导入乙)")
+
+
+def _remove_imported(ctx: Context) -> None:
+    """Put the database back as it was: the projects the committed imports created go (untimed)."""
+    from zhaoshang.metrics import rollup
+    from zhaoshang.projects.models import Project
+
+    with transaction.atomic():
+        for suffix in AFTER_SUFFIXES:
+            Project.objects.filter(name__endswith=suffix, region__path__startswith=ctx.root.path).delete()
+        rollup.upkeep()
+
+
+def case_after_import(ctx: Context) -> list[Result]:
+    """What a user waits for around an import that is committed: the import itself with the monthly
+    summary's upkeep (``import_10k_commit_s``), then the first cockpit right after it (cold) and the
+    next one (warm); then a second, smaller import and the first assessment after it (cold, warm)."""
+    why = _exchange_available()
+    if why:
+        return [Result("import_10k_commit_s", None, "秒", target=5, skipped=why)]
+    from zhaoshang.bench import importexport
+    from zhaoshang.exchange.services import import_file
+    from zhaoshang.metrics.models import RollupMark
+
+    def commit(path):
+        with _acting():
+            return import_file(user=None, kind="projects", path=path, filename=path.name)
+
+    sizes = (ctx.sizes.import_rows, ctx.sizes.compare_rows)
+    paths = []
+    for suffix, rows in zip(AFTER_SUFFIXES, sizes, strict=True):
+        path = ctx.workdir / f"import-commit-{rows}-{len(paths)}.xlsx"
+        importexport.write_project_workbook(path, rows=rows, root=ctx.root, suffix=suffix)
+        paths.append(path)
+    _remove_imported(ctx)  # a run stopped half-way left its rows
+    results = []
+    try:
+        seconds, report = _timed(lambda: commit(paths[0]))
+        left = RollupMark.objects.count()
+        note = f"{sizes[0]}行,全部校验,提交,含月度汇总更新;之后待处理标记{left}个"
+        if not report.ok or report.created != sizes[0]:
+            note += f";新建{report.created}行,问题{len(report.problems)}个"
+        results.append(Result("import_10k_commit_s", seconds, "秒", target=5, note=note))
+        cold, _data = _timed(lambda: _dashboard_once(ctx))
+        warm, _data = _timed(lambda: _dashboard_once(ctx))
+        results.append(
+            Result(
+                "dashboard_after_import_s",
+                cold,
+                "秒",
+                target=2,
+                note=f"导入{sizes[0]}行提交后的第一次驾驶舱(冷);第二次(热){fixed(warm * 1000, 0)}毫秒",
+            )
+        )
+        results.append(Result("dashboard_after_import_warm_s", warm, "秒", note="导入后第二次驾驶舱"))
+        seconds2, report2 = _timed(lambda: commit(paths[1]))
+        cold, _data = _timed(lambda: _assessment_once(ctx))
+        warm, _data = _timed(lambda: _assessment_once(ctx))
+        results.append(
+            Result(
+                "assessment_after_import_s",
+                cold,
+                "秒",
+                target=3,
+                note=f"导入{sizes[1]}行提交(用时{fixed(seconds2, 1)}秒,新建{report2.created}行)后的第一次考核(冷);"
+                f"第二次(热){fixed(warm, 2)}秒",
+            )
+        )
+        results.append(Result("assessment_after_import_warm_s", warm, "秒", note="导入后第二次考核"))
+    finally:
+        _remove_imported(ctx)
+    return results
+
+
+def case_summary_build(ctx: Context) -> list[Result]:
+    """The first build of the monthly summary from the records (``rollup.rebuild``, as ``migrate``
+    runs it on a database without one), rolled back afterwards."""
+    from zhaoshang.metrics import rollup
+
+    def build():
+        with transaction.atomic():
+            rows = rollup.rebuild()
+            transaction.set_rollback(True)
+        return rows
+
+    seconds, rows = _timed(build)
+    return [Result("summary_build_s", seconds, "秒", target=60, note=f"rollup.rebuild,{rows}行,事务回滚")]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -383,6 +501,7 @@ def case_bulletin(ctx: Context) -> list[Result]:
             "bulletin_docx_s",
             seconds,
             "秒",
+            target=3,
             note=f"zhaoshang report bulletin --format docx,{ctx.period_code}",
         )
     ]
@@ -392,6 +511,8 @@ CASES = [
     ("assessment", case_assessment),
     ("dashboard", case_dashboard),
     ("import", case_import),
+    ("after_import", case_after_import),
     ("export", case_export),
     ("bulletin", case_bulletin),
+    ("summary_build", case_summary_build),
 ]

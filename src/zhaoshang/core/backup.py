@@ -31,6 +31,9 @@ EXCLUDED = {
     "admin.logentry",
     "metrics.monthlyfigure",
     "metrics.rollupmark",
+    # The job queue: a restored queue would run yesterday's jobs again.
+    "django_tasks_database.dbtaskresult",
+    "core.scheduledrun",
 }
 
 
@@ -47,8 +50,9 @@ def backed_up_models() -> list:
 
 
 def _table_lines(model):
-    """One JSON line per row, by primary key; foreign keys to content types by natural key."""
-    queryset = model._default_manager.order_by("pk")
+    """One JSON line per row, by primary key; foreign keys to content types by natural key. Every
+    row: the base manager, not the default one, which hides rows such as recognised versions."""
+    queryset = model._base_manager.order_by("pk")
     for obj in queryset.iterator(chunk_size=2000):
         yield serializers.serialize("json", [obj], use_natural_foreign_keys=True)[1:-1].strip()
 
@@ -194,3 +198,29 @@ def _reset_sequences(models) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+def backup_directory() -> Path:
+    return Path(getattr(settings, "ZHAOSHANG_BACKUP_DIR", "") or Path(settings.VAR_DIR) / "backups")
+
+
+def backup_files(directory: Path | None = None) -> list[Path]:
+    """The scheduled backups in ``directory``, oldest first (their names sort by time)."""
+    directory = directory or backup_directory()
+    return sorted(directory.glob("zhaoshang-*.zip")) if directory.exists() else []
+
+
+def backup_rotate(*, directory: Path | None = None, keep: int | None = None) -> tuple[Path, list[Path]]:
+    """The nightly backup: a verified backup named by its time in ``directory``
+    (ZHAOSHANG_BACKUP_DIR), then the oldest removed so that ``keep`` (ZHAOSHANG_BACKUP_KEEP) remain.
+    Old backups are removed only after the new one has been verified."""
+    directory = directory or backup_directory()
+    keep = keep if keep is not None else int(getattr(settings, "ZHAOSHANG_BACKUP_KEEP", 14))
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"zhaoshang-{timezone.localtime():%Y%m%d-%H%M%S-%f}.zip"
+    backup(path)
+    files = backup_files(directory)
+    removed = files[: max(len(files) - max(keep, 1), 0)]
+    for old in removed:
+        old.unlink()
+    return path, removed

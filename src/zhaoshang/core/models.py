@@ -62,6 +62,59 @@ class Reported(TimeStamped):
         abstract = True
 
 
+class CurrentRecords(models.Manager.from_queryset(ActiveQuerySet)):
+    """The records themselves, without the recognised versions kept beside them (see below)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(recognised_version_of__isnull=True)
+
+
+class KeepsRecognisedVersion(Reported):
+    """A reported record whose recognised version keeps counting while a change to it is reviewed.
+
+    SPEC §3: "A recognised record being changed keeps counting at its last recognised version until
+    the change is recognised." When a recognised record goes back to the unit (退回修改) or an import
+    changes it without recognising, a copy of its recognised row is kept in the same table, pointing
+    at the record (``recognised_version_of``). Why a row in the same table rather than a few saved
+    fields: the counting rules (metrics.indicators) select and group rows of one table, on any of
+    their fields, so the copy is counted by exactly the same rules on the 认定 basis while the
+    record itself counts, as changed, on the 上报 basis. The copy goes when the change is recognised
+    or the record is deleted (``zhaoshang.core.versions``).
+
+    ``objects`` (the default manager: pages, lists, imports, exports, the admin) never sees the
+    copies; ``all_rows`` — what the counting rules and backups read — does.
+    """
+
+    recognised_version_of = models.ForeignKey(
+        "self",
+        verbose_name=_("认定版本所属记录"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+        # Not a plain index: nearly every row is NULL, and SQLite's planner would walk such an index
+        # for "IS NULL". The concrete models carry a partial index over the copies instead
+        # (``version_index``).
+        db_index=False,
+    )
+
+    objects = CurrentRecords()
+    all_rows = ActiveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def version_index(prefix: str) -> models.Index:
+    """The index that finds a record's recognised version (copies only, a handful of rows)."""
+    return models.Index(
+        fields=["recognised_version_of"],
+        name=f"{prefix}_recognised_version",
+        condition=models.Q(recognised_version_of__isnull=False),
+    )
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"attachments/{instance.content_type.model}/{instance.object_id}/{filename}"
 
@@ -93,3 +146,20 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.file.name
+
+
+class ScheduledRun(models.Model):
+    """A scheduled job enqueued on a day (core.jobs.SCHEDULE): at most once a day, whichever host's
+    timer gets there first."""
+
+    name = models.CharField(_("任务"), max_length=40)
+    day = models.DateField(_("日期"))
+    enqueued_at = models.DateTimeField(_("加入队列时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="core_scheduledrun_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

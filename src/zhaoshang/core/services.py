@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.audit.models import AuditAction
 from zhaoshang.audit.services import audit_record, snapshot
-from zhaoshang.core import access
+from zhaoshang.core import access, versions
 from zhaoshang.core.choices import ReviewStatus
+from zhaoshang.metrics import rollup
 
 
 class StaleEdit(Exception):
@@ -42,6 +43,7 @@ def record_create(
         if m2m:
             m2m(instance)
         audit_record(action=AuditAction.CREATE, obj=instance, after=snapshot(instance), user=user)
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
     return instance
 
 
@@ -70,6 +72,7 @@ def record_update(
             k: v for k, v in after.items() if k != "version"
         }:
             audit_record(action=AuditAction.UPDATE, obj=instance, before=before, after=after, user=user)
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
     return instance
 
 
@@ -78,6 +81,7 @@ def record_delete(*, user, instance: models.Model) -> None:
     with transaction.atomic():
         before = snapshot(instance)
         label = str(instance)
+        versions.drop(type(instance), [instance.pk])  # a deleted record counts on neither basis
         if hasattr(instance, "is_deleted"):
             type(instance)._default_manager.filter(pk=instance.pk).update(
                 is_deleted=True, version=F("version") + 1
@@ -87,6 +91,7 @@ def record_delete(*, user, instance: models.Model) -> None:
             instance.delete()
             instance.pk = pk  # Model.delete() clears the key; the audit row must still name the record
         audit_record(action=AuditAction.DELETE, obj=instance, before=before, user=user, object_repr=label)
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
 
 
 def validation_messages(error: ValidationError) -> list[str]:

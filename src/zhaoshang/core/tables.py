@@ -29,9 +29,13 @@ class StatusColumn(tables.Column):
         super().__init__(*args, accessor="review_status", **kwargs)
 
     def render(self, value, record):
-        return format_html(
+        badge = format_html(
             '<span class="badge badge-status-{}">{}</span>', value, record.get_review_status_display()
         )
+        if getattr(record, "changing_recognised", False):
+            # Its recognised version still counts on the 认定 basis (core.versions).
+            badge += format_html(' <span class="badge text-bg-warning">{}</span>', _("变更待认定"))
+        return badge
 
 
 class RecordTable(tables.Table):

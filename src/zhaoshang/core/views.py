@@ -25,7 +25,7 @@ from django_filters.views import FilterView
 from django_tables2 import CheckBoxColumn, SingleTableMixin
 
 from zhaoshang.audit.models import AuditEntry
-from zhaoshang.core import access
+from zhaoshang.core import access, versions
 from zhaoshang.core.formatting import plain
 from zhaoshang.core.models import Attachment
 from zhaoshang.core.services import StaleEdit, record_delete
@@ -67,7 +67,11 @@ class ObjectListView(ModelViewMixin, SingleTableMixin, FilterView):
     empty_hint = ""
 
     def get_queryset(self) -> models.QuerySet:
-        return access.restrict(self.base_queryset(), self.request.user, access.VIEW)
+        queryset = access.restrict(self.base_queryset(), self.request.user, access.VIEW)
+        if versions.keeps_versions(self.model):
+            # "变更待认定" beside the status of a record whose change is under review.
+            queryset = queryset.annotate(changing_recognised=versions.kept_exists(self.model))
+        return queryset
 
     def get_table_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"request": self.request}
@@ -140,6 +144,7 @@ class ObjectDetailView(ModelViewMixin, View):
             "content_type_id": ContentType.objects.get_for_model(obj).pk,
             "may_change": may_change,
             "may_delete": may_delete,
+            "recognised_changes": recognised_changes(obj, self.detail_fields),
             **self.extra_context(obj),
         }
         return render(request, self.template_name, context)
@@ -300,6 +305,17 @@ def detail_rows(obj: models.Model, names: list[str]) -> list[tuple[str, Any]]:
         field = obj._meta.get_field(name)
         rows.append((field.verbose_name, display_value(obj, field)))
     return rows
+
+
+def recognised_changes(obj: models.Model, names: list[str]) -> list[tuple[str, Any, Any]] | None:
+    """For a record whose change is under review: field by field, its recognised version (what the
+    认定 basis still counts) and the record as changed — what the reviewer decides on. None when the
+    record keeps no recognised version."""
+    kept = versions.pending_version(obj)
+    if kept is None:
+        return None
+    before, after = detail_rows(kept, names), detail_rows(obj, names)
+    return [(label, old, new) for (label, old), (_same, new) in zip(before, after, strict=True) if old != new]
 
 
 def _label(model_meta, name: str) -> str:

@@ -1,5 +1,7 @@
 """The recognition workflow (SPEC §4): the unit reporter drafts → the unit head submits → the
-bureau recognises (认定) or returns it with a reason. A recognised record is locked for the unit.
+bureau recognises (认定) or returns it with a reason. A recognised record is locked for the unit;
+the bureau may return it for a change (退回修改), and until the change is recognised the record keeps
+counting at its recognised version on the 认定 basis (``zhaoshang.core.versions``).
 
 Each transition is one conditional UPDATE (``WHERE review_status = <expected>``) inside a
 transaction with its audit row, so two people acting at once cannot both move the same record.
@@ -13,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.audit.models import AuditAction
 from zhaoshang.audit.services import audit_record
-from zhaoshang.core import access
+from zhaoshang.core import access, versions
 from zhaoshang.core.choices import ReviewStatus
+from zhaoshang.metrics import rollup
 
 # transition → (statuses it starts from, status it leads to, access action, audit action)
 TRANSITIONS = {
@@ -30,7 +33,12 @@ TRANSITIONS = {
         access.RECOGNISE,
         AuditAction.RECOGNISE,
     ),
-    "return": ((ReviewStatus.SUBMITTED,), ReviewStatus.RETURNED, access.RECOGNISE, AuditAction.RETURN),
+    "return": (
+        (ReviewStatus.SUBMITTED, ReviewStatus.RECOGNISED),
+        ReviewStatus.RETURNED,
+        access.RECOGNISE,
+        AuditAction.RETURN,
+    ),
 }
 
 
@@ -64,17 +72,24 @@ def record_transition(
         changes["submitted_at"] = now
     elif transition == "recognise":
         changes.update(recognised_at=now, recognised_by=user, return_reason="")
+        # A project keeps the day each of its events was first recognised (日期口径, issue 13).
+        if hasattr(model, "recognition_updates"):
+            changes.update(model.recognition_updates(timezone.localdate(now)))
     else:
         changes["return_reason"] = reason.strip()[:500]
     moved = 0
     with transaction.atomic():
         candidates = access.restrict(model._default_manager.filter(pk__in=pks), user, action)
         for obj in candidates.filter(review_status__in=sources).order_by("pk"):
+            if obj.review_status == ReviewStatus.RECOGNISED:
+                versions.keep(model, [obj.pk])  # returned for a change: the recognised version counts on
             updated = model._default_manager.filter(pk=obj.pk, review_status=obj.review_status).update(
                 **changes
             )
             if updated:
                 moved += 1
+                if transition == "recognise":
+                    versions.drop(model, [obj.pk])  # the change is recognised: it counts from now
                 after = {"review_status": str(target)}
                 if transition == "return":
                     after["return_reason"] = changes["return_reason"]
@@ -85,4 +100,5 @@ def record_transition(
                     after=after,
                     user=user,
                 )
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
     return moved

@@ -43,7 +43,7 @@ from zhaoshang.leads.models import Lead
 from zhaoshang.metrics.numbers import fixed, round_half_up, round_int
 from zhaoshang.organisation.choices import IndustryKind, RegionLevel, Role, UnitKind
 from zhaoshang.organisation.models import AssessmentGroup, Deployment, Industry, Region, Unit, User
-from zhaoshang.organisation.services import home_region_set, user_create
+from zhaoshang.organisation.services import home_region_set, split_chinese_name, user_create
 from zhaoshang.projects.choices import LandMode, ProjectKind, Sector, Stage, Verdict
 from zhaoshang.projects.models import FundsRecord, PreReviewMeeting, PreReviewVerdict, Project
 from zhaoshang.targets.models import Target
@@ -785,7 +785,12 @@ class DistrictBuilder:
         leading, manufacturing, chain, strategic = (c != "-" for c in key)
         tpl = template or rng.choice(TEMPLATES[key])
         stem, industry, chain_name, strategic_name, sector, suffix = tpl
-        unit = unit or self.pick_unit(big=amount >= 100000)
+        if unit is None:
+            unit = self.pick_unit(big=amount >= 100000)
+            if unit.kind == UnitKind.TASK_FORCE and not (industry and unit.name.startswith(industry)):
+                # A 专班 brings projects of its own industry: another industry's project goes to its
+                # own 专班, or to the 区商务局 where there is none (no draw: the stream stays as it was).
+                unit = self.force_of.get(industry) or self.unit["区商务局"]
         if investor is None:
             investor = self.new_enterprise(suffix, tags=self.random_tags() if tags is None else tags)
         if name is None:
@@ -829,6 +834,10 @@ class DistrictBuilder:
             signed_on=signed_on,
             review_status=ReviewStatus.RECOGNISED,
         )
+        if project.is_headquarters:
+            # 总部经济: the tax expected each year, 2% of the investment (no draw: the seed's stream
+            # of random numbers stays as it was).
+            project.expected_tax_wan = Decimal(amount) / 50
         if project.is_major:
             self.add_responsibility_chain(project)
         if rng.random() < 0.12:
@@ -840,7 +849,7 @@ class DistrictBuilder:
     def add_responsibility_chain(self, project: Project) -> None:
         """一个项目、一个领导、一套班子、一套人马 (seed 001)."""
         rng = self.rng
-        project.leader_in_charge = f"{names.person(rng)}({rng.choice(names.LEADER_TITLES)})"
+        project.leader_in_charge = names.leader(rng)
         project.lead_unit = rng.choice(
             (project.introducing_unit, self.unit["区发改局"], self.unit["区商务局"])
         )
@@ -1174,6 +1183,7 @@ class DistrictBuilder:
                 added=added,
                 name=f"{original.name.removesuffix('项目')}二期扩建项目",
             )
+            self.same_industry(project, original)
             project.commenced_on = self.commence_outside_windows(signed)
         small = next(
             p
@@ -1193,7 +1203,14 @@ class DistrictBuilder:
             investor=small.investor,
             name=f"{small.name.removesuffix('项目')}技改扩建项目",
         )
+        self.same_industry(project, small)
         project.commenced_on = self.commence_outside_windows(project.signed_on)
+
+    @staticmethod
+    def same_industry(project: Project, original: Project) -> None:
+        """An expansion is of its original's industry (and stays with its original's unit)."""
+        for field in ("industry", "chain", "strategic_category", "sector"):
+            setattr(project, field, getattr(original, field))
 
     @staticmethod
     def profile_of(project: Project) -> str:
@@ -1207,11 +1224,12 @@ class DistrictBuilder:
         )
 
     def build_projects_flow(self) -> None:
-        """From 2023 to the current month: a few projects signed every month, some negotiating."""
+        """From 2023 to the current month: signings at seed 000's scale every year (about 10 a month,
+        four in five of them 亿元以上, as in 1–7月 2022: 79 signed, 66 亿元以上), some negotiating."""
         rng = self.rng
         for month in _months(date(2023, 1, 1), self.current_month):
             last = min(_month_end(month), self.today)
-            count = max(1, self.scaled(rng.randint(3, 5), month, last))
+            count = max(1, self.scaled(rng.randint(9, 13), month, last))
             for n in range(count):
                 roll = rng.random()
                 if roll < 0.1:
@@ -1260,6 +1278,7 @@ class DistrictBuilder:
                     investor=original.investor,
                     name=f"{original.name.removesuffix('项目')}扩建项目({month.year}年)",
                 )
+                self.same_industry(project, original)
                 start = project.signed_on + timedelta(days=rng.randint(30, 200))
                 project.commenced_on = start if start <= self.today else None
 
@@ -1534,7 +1553,7 @@ class DistrictBuilder:
         if unit.chain_leader:
             leaders = f"{unit.chain_leader}(链长)"
         elif rng.random() < 0.3:
-            leaders = f"{names.person(rng)}({rng.choice(names.LEADER_TITLES)})"
+            leaders = names.leader(rng)
         activity = self.new_activity(
             ActivityKind.TRIP,
             unit,
@@ -1663,7 +1682,7 @@ class DistrictBuilder:
                 destination=where,
                 out_of_province=oop,
                 enterprise_count=count,
-                leaders=f"{names.person(rng)}(区长)",
+                leaders=names.leader(rng, "区长"),
                 outcome=title,
                 note=title,
             )
@@ -1776,7 +1795,7 @@ class DistrictBuilder:
                 day,
                 destination="荆州",
                 enterprise_count=len(signed),
-                leaders="区委书记、区长",
+                leaders=f"{names.LEADERS['区委书记']}(区委书记)、{names.LEADERS['区长']}(区长)",
                 outcome=f"集中签约项目{len(signed)}个,总投资{fixed(total, 2)}亿元",
             )
             for project in signed:
@@ -2064,8 +2083,64 @@ def build_district(*, seed: int = 0, today: date | None = None) -> DistrictBuild
         builder.users = builder.build()
         rollup.rebuild()  # the monthly summary, at once rather than mark by mark at the first read
         build_assessments(builder)
+        confirm_months(builder)
         close_months(builder)
     return builder
+
+
+# 报送周期 in the demo: most units confirm their month within a few working days of its end; about one
+# unit-month in twenty comes in after the deadline; last month's deadline may still be ahead.
+LATE_SHARE = 0.05
+
+
+def confirm_months(builder: DistrictBuilder) -> None:
+    """Each task unit's monthly confirmation (本月数据报送确认) from the demo's first month to last
+    month, by the unit's head, so that the cycle page, the reminders and the bulletins' late-units
+    line show a bureau's routine rather than every unit late. Units other than the demo's 川店镇 get
+    a head account of their own, which cannot log in (no password): the demo's logins stay the few
+    printed ones."""
+    from zhaoshang.cycle.calendar import Calendar, UnknownYear
+    from zhaoshang.cycle.calendar import month_end as calendar_month_end
+    from zhaoshang.cycle.models import MonthlyReport
+    from zhaoshang.cycle.selectors import deadline_end
+
+    rng = random.Random(builder.rng.random())
+    units = list(Unit.objects.filter(is_active=True).exclude(kind=UnitKind.BUREAU).order_by("order", "pk"))
+    heads = {u.unit_id: u for u in User.objects.filter(role=Role.UNIT_HEAD, unit__in=units).order_by("pk")}
+    missing = []
+    for unit in units:
+        if unit.pk not in heads:
+            family, given = split_chinese_name(names.person(rng))
+            head = User(
+                username=f"head{unit.pk}", role=Role.UNIT_HEAD, unit=unit, last_name=family, first_name=given
+            )
+            head.set_unusable_password()
+            missing.append(head)
+    for head in User.objects.bulk_create(missing):
+        heads[head.unit_id] = head
+
+    calendar, reports = Calendar(), []
+    month = date(2021, 1, 1)
+    while month < builder.current_month:
+        try:
+            deadline = calendar.deadline(month)
+            first = calendar.nth_workday_after(calendar_month_end(month), 1)
+        except UnknownYear:
+            month = _add_months(month, 1)
+            continue
+        for unit in units:
+            if rng.random() < LATE_SHARE:
+                day = deadline + timedelta(days=rng.randint(1, 6))
+            else:
+                day = first + timedelta(days=rng.randint(0, (deadline - first).days))
+            at = deadline_end(day) - timedelta(hours=rng.randint(4, 14), minutes=rng.randint(0, 59))
+            if at > builder.now:
+                continue  # not yet: this month's confirmations are still coming in
+            reports.append(
+                MonthlyReport(unit=unit, month=month, submitted_at=at, submitted_by=heads[unit.pk])
+            )
+        month = _add_months(month, 1)
+    MonthlyReport.objects.bulk_create(reports)
 
 
 def close_months(builder: DistrictBuilder) -> None:

@@ -120,6 +120,30 @@ LEADER_TITLES = (
     "区人大常委会副主任",
     "区政协副主席",
 )
+# One person in each leading post (one 区委书记, one 区长 …): every activity and project names the
+# same people. The names are made up.
+LEADERS = {
+    "区委书记": "徐明",
+    "区长": "肖兵",
+    "区委副书记": "李建华",
+    "区委常委、常务副区长": "王海涛",
+    "区委常委、组织部部长": "陈丽",
+    "区委常委、宣传部部长": "赵志强",
+    "区委常委、统战部部长": "刘芳",
+    "副区长": "张伟",
+    "区人大常委会副主任": "孙国平",
+    "区政协副主席": "周敏",
+}
+
+
+def leader(rng, title: str | None = None) -> str:
+    """ "肖兵(区长)": the post's holder. A person is still drawn (and dropped), so that the demo's
+    stream of random numbers, and with it every seed-000 figure, stays as it was."""
+    person(rng)
+    title = title or rng.choice(LEADER_TITLES)
+    return f"{LEADERS[title]}({title})"
+
+
 OFFICER_TITLES = ("局长", "副局长", "主任", "副主任", "党委书记", "镇长", "副镇长", "科长")
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.audit.models import AuditAction
 from zhaoshang.audit.services import audit_record, audit_record_many, snapshot
-from zhaoshang.core import access
+from zhaoshang.core import access, versions
 from zhaoshang.core.choices import ReviewStatus
 from zhaoshang.core.fields import is_masked as fields_is_masked
 from zhaoshang.core.fields import mask
@@ -343,17 +343,33 @@ class ImportContext:
             obj.created_by = self.user
         if not hasattr(obj, "review_status"):
             return
+        was_recognised = not new and obj.review_status == ReviewStatus.RECOGNISED
         if self.recognising:
             obj.review_status = ReviewStatus.RECOGNISED
             obj.submitted_at = obj.submitted_at or self.now
             obj.recognised_at = self.now
             obj.recognised_by = self.user
+            if hasattr(obj, "stamp_event_recognition"):
+                obj.stamp_event_recognition(timezone.localdate(self.now))
             obj.return_reason = ""
+            if not new and obj.pk in self.kept_versions(type(obj)):
+                versions.drop(type(obj), [obj.pk])  # the change is recognised with the row
         elif self.acts_for_bureau or (self.user is not None and self.user.role == Role.UNIT_HEAD):
             obj.review_status = ReviewStatus.SUBMITTED
             obj.submitted_at = self.now
         elif new:
             obj.review_status = ReviewStatus.DRAFT
+        if was_recognised and obj.review_status != ReviewStatus.RECOGNISED:
+            # Changed without being recognised: the recognised version (still the stored row) keeps
+            # counting on the 认定 basis until the change is (SPEC §3).
+            versions.keep(type(obj), [obj.pk])
+
+    def kept_versions(self, model: type[models.Model]) -> set[int]:
+        """The records of ``model`` keeping a recognised version, read once per import."""
+        name = f"versions:{model._meta.label}"
+        if name not in self.cache:
+            self.cache[name] = versions.with_versions(model)
+        return self.cache[name]
 
     def note(self, row: int | None, key: str | None, message: str) -> None:
         """A warning: shown with the preview and on stderr, never blocking."""
@@ -710,6 +726,7 @@ class ImportContext:
 _NOT_DATA = {
     "id", "version", "review_status", "submitted_at", "recognised_at", "recognised_by", "return_reason",
     "created_by", "is_deleted", "created_at", "updated_at", "path", "password", "last_login",
+    "signing_recognised_on", "commencement_recognised_on",
 }  # fmt: skip
 
 

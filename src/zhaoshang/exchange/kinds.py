@@ -942,6 +942,12 @@ class ProjectSheet(Sheet):
         Column("is_private", "民营投资", field="is_private", synonyms=("民间投资", "是否民营投资"), **_FLAG),
         Column("is_headquarters", "总部经济", field="is_headquarters", synonyms=("总部经济项目",), **_FLAG),
         Column("city_dispatch", "纳入市级调度", field="city_dispatch", synonyms=("市级调度",), **_FLAG),
+        Column("is_local_investor", "本地投资方", field="is_local_investor", synonyms=("本地企业投资",), **_FLAG),
+        Column("is_public_infrastructure", "财政投资或PPP基础设施", field="is_public_infrastructure",
+               synonyms=("财政投资基础设施", "PPP项目"), **_FLAG),
+        Column("is_real_estate", "房地产项目", field="is_real_estate", synonyms=("房地产",), **_FLAG),
+        Column("is_later_phase", "已签约项目的后续期", field="is_later_phase", synonyms=("后续期", "二期项目"), **_FLAG),
+        Column("is_local_relocation", "本地企业搬迁", field="is_local_relocation", synonyms=("本地搬迁",), **_FLAG),
         Column("investor_tags", "投资方类型", "list", synonyms=("投资方标签",), auto=False,
                help=gettext_lazy("投资方的企业标签,用顿号分隔(如世界500强、上市公司);只增加不删除")),
         Column("leader_in_charge", "包保领导", synonyms=("联系领导", "包联领导"), field="leader_in_charge"),
@@ -962,6 +968,9 @@ class ProjectSheet(Sheet):
         Column("foreign_usd_wan", "外资(万美元)", "amount", unit="万美元", synonyms=("折合美元(万美元)",),
                field="foreign_usd_wan"),
         Column("lead_unit", "牵头单位", field="lead_unit", auto=False, dropdown="units"),
+        Column("landing_unit", "落户单位", field="landing_unit", auto=False, dropdown="units",
+               synonyms=("落户地", "落地单位"),
+               help=gettext_lazy("项目落户的乡镇街道或园区(口径选项启用按比例分成时与引进单位分享该项目)")),
         Column("service_team", "服务专班", field="service_team"),
         Column("helper_units", "协助单位", "list", field="helper_units", auto=False,
                help=gettext_lazy("用顿号分隔;协助单位不计入其成绩")),
@@ -1011,6 +1020,12 @@ class ProjectSheet(Sheet):
             values["lead_unit"] = (
                 ctx.find_unit(row["lead_unit"], "lead_unit", check_scope=False)
                 if row.get("lead_unit")
+                else None
+            )
+        if row.has("landing_unit"):
+            values["landing_unit"] = (
+                ctx.find_unit(row["landing_unit"], "landing_unit", check_scope=False)
+                if row.get("landing_unit")
                 else None
             )
         m2m = {}
@@ -1167,7 +1182,9 @@ class ProjectSheet(Sheet):
 
         return (
             Project.objects.filter(is_deleted=False)
-            .select_related("investor", "introducing_unit", "industry", "chain", "region", "lead_unit")
+            .select_related(
+                "investor", "introducing_unit", "industry", "chain", "region", "lead_unit", "landing_unit"
+            )
             .prefetch_related("investor__tags", "helper_units")
             .order_by("pk")
         )
@@ -1228,6 +1245,7 @@ class ProjectSheet(Sheet):
                 "industry": "industry__name",
                 "chain": "chain__name",
                 "lead_unit": "lead_unit__name",
+                "landing_unit": "landing_unit__name",
             },
             computed={
                 "investor_tags": (("investor_id",), tags.__getitem__),

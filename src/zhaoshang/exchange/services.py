@@ -34,6 +34,7 @@ from zhaoshang.exchange.base import ImportContext, Outcome, Problem, Row, RowErr
 from zhaoshang.exchange.kinds import ExportContext, HeaderMatch, Sheet, sheet_for
 from zhaoshang.exchange.readers import UnreadableFile, open_table
 from zhaoshang.exchange.workbooks import write_workbook
+from zhaoshang.metrics import rollup
 from zhaoshang.organisation.choices import Role
 
 HEADER_SCAN_ROWS = 30  # the header is looked for in the first rows (title rows above it are skipped)
@@ -375,6 +376,9 @@ def import_file(
                         "unchanged": report.unchanged,
                     },
                 )
+            # The monthly summary's cells of what was written, in this transaction: the first
+            # read after the import does not pay for it (metrics.rollup).
+            rollup.upkeep()
     if progress is not None:
         progress(last - header_row, last - header_row)
     report.warnings = ctx.warnings
@@ -730,17 +734,17 @@ def _job_progress(job, phase: str) -> ProgressCallback:
     return report
 
 
-def import_job_run(*, job, confirm: bool) -> Report:
-    """Check (``confirm`` False: a dry run, the preview) or import an uploaded file.
+def import_job_start(*, job, confirm: bool) -> bool:
+    """Hand an uploaded file's check (``confirm`` False: a dry run, the preview) or, once checked, its
+    import to the background worker (``zhaoshang.core.jobs.import_job_task``).
 
-    The job moves to 检查中/导入中 with a conditional update, so that a double click cannot import
-    twice; its progress is kept in the cache (outside the import's transaction) for the page to poll.
+    The job moves to 检查中/导入中 with a conditional update, so that a double click cannot queue it
+    twice; False when it was not in a state to start. The page then polls the progress, which the
+    worker keeps in the cache (outside the import's transaction).
     """
-    import hashlib
-
     from django.core.cache import cache
-    from django.utils import timezone
 
+    from zhaoshang.core import jobs
     from zhaoshang.exchange.models import ImportJob, ImportStatus
 
     sources = (
@@ -750,14 +754,42 @@ def import_job_run(*, job, confirm: bool) -> Report:
     )
     running = ImportStatus.IMPORTING if confirm else ImportStatus.CHECKING
     moved = ImportJob.objects.filter(pk=job.pk, status__in=sources).update(status=running)
+    if moved:
+        from zhaoshang.audit.context import current_actor
+
+        actor = current_actor()
+        cache.set(job.progress_key, {"phase": "waiting", "done": 0, "total": 0}, 3600)
+        # The database backend's queue row is written in the caller's transaction, if any: the worker
+        # sees the job only once the status change above is committed too.
+        jobs.import_job_task.enqueue(
+            job_id=job.pk,
+            confirm=confirm,
+            username=actor.username if actor else job.user.username,
+            address=actor.address if actor else None,
+        )
     job.refresh_from_db()
-    if not moved:
-        if job.report:
-            return Report.from_dict(job.report)
-        raise ValidationError(_("该导入任务正在处理中,请稍候。"))
+    return bool(moved)
+
+
+def import_job_execute(*, job_id: int, confirm: bool) -> Report | None:
+    """The worker's half of :func:`import_job_start`: run the check or the import and keep its report
+    on the job. None when the job is no longer waiting for this step (already done, or queued twice).
+    A file that is gone or changed since the upload fails the job with that problem as its report."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from zhaoshang.exchange.models import ImportJob, ImportStatus
+
+    running = ImportStatus.IMPORTING if confirm else ImportStatus.CHECKING
+    job = ImportJob.objects.filter(pk=job_id, status=running).select_related("user", "campaign").first()
+    if job is None:
+        return None
     phase = "import" if confirm else "check"
     progress = _job_progress(job, phase)
     progress(0, 0)
+    sheet = sheet_for(job.kind)
     try:
         path = job.file.path
         try:
@@ -777,8 +809,13 @@ def import_job_run(*, job, confirm: bool) -> Report:
             as_reported=job.as_reported,
             progress=progress,
         )
+    except ValidationError as error:
+        report = Report(kind=job.kind, label=sheet.label, dry_run=not confirm)
+        report.problems.append(
+            Problem(row=None, column=None, message="".join(error.messages), where=_("文件"))
+        )
     except Exception:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, finished_at=timezone.now())
         cache.delete(job.progress_key)
         raise
     if report.problems:

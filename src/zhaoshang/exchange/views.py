@@ -1,8 +1,9 @@
 """Templates, imports and exports on the page (thin views: parse, check access, call a service).
 
-An import is two requests on one page: the check (a dry run; its report is the preview of what will
-be created and updated, and every problem) starts by itself when the page loads, and the import
-runs when the user confirms. While either runs, the page polls the progress every second (htmx).
+An import is two steps on one page, each run by the background worker (core.jobs): the check (a dry
+run; its report is the preview of what will be created and updated, and every problem) starts by
+itself when the page loads, and the import starts when the user confirms. While either runs, the
+page polls the progress every second (htmx) and the last poll brings the result.
 """
 
 import tempfile
@@ -173,12 +174,15 @@ def _job(request, pk) -> ImportJob:
 
 def _job_context(job: ImportJob) -> dict:
     report = Report.from_dict(job.report) if job.report else None
+    running = job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
     return {
         "job": job,
         "sheet": SHEETS.get(job.kind),
         "report": report,
         "problems_shown": report.problems[:500] if report else [],
-        "running": job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING),
+        "running": running,
+        "progress": services.import_job_progress(job) if running else None,
+        "percent": 0,
         "breadcrumbs": True,
     }
 
@@ -190,17 +194,15 @@ class JobView(LoginRequiredMixin, View):
 
 
 class JobRunView(LoginRequiredMixin, View):
-    """POST: check (a dry run) or, once checked, import. htmx gets the report fragment back; a plain
-    form post is redirected to the job page."""
+    """POST: start the check (a dry run) or, once checked, the import, in the background worker.
+    htmx gets the job's fragment back (the progress while it runs, the report when it is done); a
+    plain form post is redirected to the job page."""
 
     confirm = False
 
     def post(self, request, pk):
         job = _job(request, pk)
-        try:
-            services.import_job_run(job=job, confirm=self.confirm)
-        except ValidationError as error:
-            messages.error(request, "".join(error.messages))
+        services.import_job_start(job=job, confirm=self.confirm)
         job.refresh_from_db()
         if self.confirm and job.status == ImportStatus.IMPORTED:
             messages.success(request, Report.from_dict(job.report).summary())
@@ -210,8 +212,8 @@ class JobRunView(LoginRequiredMixin, View):
 
 
 class JobProgressView(LoginRequiredMixin, View):
-    """Polled every second while a check or an import runs; answers 286 (htmx: stop polling) once
-    the job is no longer running."""
+    """Polled every second while the worker checks or imports; once the job is no longer running it
+    answers 286 (htmx: stop polling) with the job's result, which replaces the whole fragment."""
 
     def get(self, request, pk):
         # A poll must not write: on SQLite the import holds the write lock, and the session (saved on
@@ -221,8 +223,10 @@ class JobProgressView(LoginRequiredMixin, View):
         progress = services.import_job_progress(job)
         done, total = progress.get("done", 0), progress.get("total", 0)
         percent = int(done * 100 / total) if total else 0
-        context = {"job": job, "progress": progress, "percent": min(percent, 100)}
-        response = render(request, "exchange/_progress.html", context)
-        if job.status not in (ImportStatus.CHECKING, ImportStatus.IMPORTING, ImportStatus.UPLOADED):
-            response.status_code = 286
+        if job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING, ImportStatus.UPLOADED):
+            context = {"job": job, "progress": progress, "percent": min(percent, 100)}
+            return render(request, "exchange/_progress.html", context)
+        response = render(request, "exchange/_job_result.html", _job_context(job), status=286)
+        response["HX-Retarget"] = "#job-result"
+        response["HX-Reswap"] = "outerHTML"
         return response

@@ -21,6 +21,7 @@ from zhaoshang.core import access
 from zhaoshang.core.services import record_create, record_update
 from zhaoshang.leads.choices import FINAL_STATUSES, FeedbackKind, LeadStatus
 from zhaoshang.leads.models import Lead, LeadAssignment, LeadFeedback
+from zhaoshang.metrics import rollup
 from zhaoshang.organisation.choices import UNIT_ROLES, Role
 from zhaoshang.organisation.models import Unit
 
@@ -131,6 +132,7 @@ def _move(lead: Lead, *, user, step: str, changes: dict, **condition) -> Lead:
         after={k: current.get(k) for k in changes},
         user=user,
     )
+    rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
     return lead
 
 

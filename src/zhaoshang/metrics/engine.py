@@ -14,7 +14,7 @@ from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncMonth
 
 from zhaoshang.metrics import rollup
-from zhaoshang.metrics.indicators import REGISTRY, Basis, Indicator
+from zhaoshang.metrics.indicators import REGISTRY, Basis, Indicator, effective
 from zhaoshang.metrics.periods import Period, gap_points
 
 ZERO = Decimal(0)
@@ -40,15 +40,19 @@ def measure(
 ) -> Decimal:
     """The value of indicator ``code`` in ``period`` for one unit, a set of units, a region's subtree,
     or everything. A joint activity counts once for the region (and once per unit taking part)."""
-    indicator = REGISTRY[code]
+    indicator = effective(code, period)
     if unit is not None:
         units = [unit]
     if units is not None and indicator.unit_path is None:
         return ZERO
+    if units is not None and indicator.split_credit:
+        ids = [_pk(u) for u in units]
+        return sum(split_by_unit(indicator, period=period, basis=basis, unit_ids=ids).values(), ZERO)
     readable, ids = _summary_scope(region=region, units=units)
     if readable and rollup.covers(code, period):
         found = rollup.read(codes=[code], period=period, basis=basis, region=region, unit_ids=ids)
-        return found.get((code,), ZERO)
+        if found is not None:
+            return found.get((code,), ZERO)
     qs = indicator.queryset(period, basis)
     qs = _scoped(indicator, qs, units=units)
     qs = _scoped(indicator, qs, region=region)
@@ -59,12 +63,15 @@ def measure_by_unit(
     code: str, *, period: Period, basis: str = Basis.RECOGNISED, unit_ids: list[int] | None = None
 ) -> dict[int, Decimal]:
     """The value for each unit, in one query (two where partner units share in joint activities)."""
-    indicator = REGISTRY[code]
+    indicator = effective(code, period)
     if indicator.unit_path is None:
         return {}
+    if indicator.split_credit:
+        return split_by_unit(indicator, period=period, basis=basis, unit_ids=unit_ids)
     if rollup.covers(code, period):
         found = rollup.read(codes=[code], period=period, basis=basis, unit_ids=unit_ids, by="unit")
-        return {unit_id: value for (_code, unit_id), value in found.items() if unit_id is not None}
+        if found is not None:
+            return {unit_id: value for (_code, unit_id), value in found.items() if unit_id is not None}
     out: dict[int, Decimal] = {}
     paths = [indicator.unit_path] + ([indicator.partner_path] if indicator.partner_path else [])
     for path in paths:
@@ -77,6 +84,40 @@ def measure_by_unit(
             if key is None:
                 continue
             out[key] = out.get(key, ZERO) + _as_decimal(indicator, row["v"], row["n"])
+    return out
+
+
+def split_by_unit(
+    indicator: Indicator, *, period: Period, basis: str, unit_ids: list[int] | None = None
+) -> dict[int, Decimal]:
+    """按比例计入: each project's credit (1 project, or its counted investment) shared between its
+    introducing unit and its landing unit by the ``landing_share`` of its signing year's options; the
+    introducing unit keeps all of it where no share is set, no landing unit is recorded or the two
+    are the same. Exact decimals, summed here (one query)."""
+    from django.db.models import Q
+
+    from zhaoshang.metrics import options
+
+    shares = {y: r.landing_share for y, r in options.rules_by_year().items() if r.landing_share is not None}
+    qs = indicator.queryset(period, basis).annotate(_credit=options.counted_investment())
+    if unit_ids is not None:
+        qs = qs.filter(Q(introducing_unit_id__in=unit_ids) | Q(landing_unit_id__in=unit_ids))
+    wanted = None if unit_ids is None else set(unit_ids)
+    out: dict[int, Decimal] = {}
+
+    def credit(unit_id, amount):
+        if wanted is None or unit_id in wanted:
+            out[unit_id] = out.get(unit_id, ZERO) + amount
+
+    rows = qs.values_list("introducing_unit_id", "landing_unit_id", indicator.date_field, "_credit")
+    for introducer, landing, day, counted in rows:
+        whole = Decimal(1) if indicator.split_credit == "count" else Decimal(counted)
+        share = shares.get(day.year) if landing is not None and landing != introducer else None
+        if share is None:
+            credit(introducer, whole)
+        else:
+            credit(landing, whole * share)
+            credit(introducer, whole - whole * share)
     return out
 
 
@@ -201,10 +242,11 @@ def measure_grouped(
 ) -> dict:
     """The value per group (a field path such as ``"industry__name"`` or an expression such as
     ``TruncMonth("signed_on")``), in one query: the breakdowns and monthly trends of the dashboard."""
-    indicator = REGISTRY[code]
+    indicator = effective(code, period)
     if group_by == f"{indicator.region_path}__path" and units is None and rollup.covers(code, period):
         found = rollup.read(codes=[code], period=period, basis=basis, region=region, by="region_path")
-        return {path: value for (_code, path), value in found.items()}
+        if found is not None:
+            return {path: value for (_code, path), value in found.items()}
     qs = _scoped(indicator, indicator.queryset(period, basis), region=region, units=units)
     rows = qs.annotate(_group=group_by if not isinstance(group_by, str) else F(group_by)).values("_group")
     rows = rows.annotate(v=indicator.value(period, basis), n=Count("pk")).order_by()
@@ -220,7 +262,8 @@ def measure_many(
     out: dict[str, Decimal] = {}
     if covered:
         found = rollup.read(codes=covered, period=period, basis=basis, region=region, unit_ids=ids)
-        out = {c: found.get((c,), ZERO) for c in covered}
+        if found is not None:
+            out = {c: found.get((c,), ZERO) for c in covered}
     for code in codes:
         if code not in out:
             out[code] = measure(code, period=period, basis=basis, region=region, units=units)
@@ -238,7 +281,9 @@ def measure_by_month(
         found = rollup.read(
             codes=covered, period=period, basis=basis, region=region, unit_ids=ids, by="month"
         )
-        for (code, month), value in found.items():
+        if found is None:  # the summary is behind the records: count them
+            covered = []
+        for (code, month), value in (found or {}).items():
             out[code][month] = value
     for code in codes:
         if code in covered:
@@ -247,7 +292,7 @@ def measure_by_month(
             code,
             period=period,
             basis=basis,
-            group_by=TruncMonth(REGISTRY[code].date_field),
+            group_by=TruncMonth(effective(code, period).date_field),
             region=region,
             units=units,
         )
@@ -262,7 +307,9 @@ def measure_breakdown(
     label), from the summary's area rows where it covers the scope, else from the records."""
     code, group_by = rollup.BREAKDOWNS[name]
     if units is None and rollup.covers(code, period) and (region is None or region.level != "town"):
-        return rollup.read_breakdown(name=name, period=period, basis=basis, region=region)
+        found = rollup.read_breakdown(name=name, period=period, basis=basis, region=region)
+        if found is not None:
+            return found
     values = measure_grouped(
         code,
         period=period,

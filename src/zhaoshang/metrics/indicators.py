@@ -16,8 +16,9 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.choices import ReviewStatus
+from zhaoshang.metrics import options
 from zhaoshang.metrics.periods import Period
-from zhaoshang.projects.choices import EXPANSION_KINDS, Stage
+from zhaoshang.projects.choices import EVENT_RECOGNITION, EXPANSION_KINDS, Stage
 
 
 class Basis(models.TextChoices):
@@ -35,6 +36,18 @@ def basis_filter(basis: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}review_status__in": [ReviewStatus.SUBMITTED, ReviewStatus.RECOGNISED]})
 
 
+def counted_rows(model: type[models.Model], basis: str) -> models.QuerySet:
+    """The rows of ``model`` that count on ``basis``. A record whose change is under review keeps
+    counting at its last recognised version (SPEC §3): on the 认定 basis its recognised copy counts
+    (core.models.KeepsRecognisedVersion), on the 上报 basis the record as changed."""
+    if hasattr(model, "all_rows"):
+        qs = model.all_rows.filter(basis_filter(basis))
+        if basis != Basis.RECOGNISED:
+            qs = qs.filter(recognised_version_of__isnull=True)
+        return qs
+    return model._default_manager.filter(basis_filter(basis))
+
+
 # The amount a signing counts: an expansion (增资/扩建) counts its added investment (新增投资).
 COUNTED_INVESTMENT = Case(
     When(kind__in=EXPANSION_KINDS, added_investment_wan__isnull=False, then=F("added_investment_wan")),
@@ -47,6 +60,8 @@ YI = Decimal(10000)  # 1亿元 = 10 000 万元
 # The release of the definitions below, hashed into the monthly summary's signature (rollup): bump it
 # whenever a summed indicator's definition changes, or existing databases keep the old counts.
 # 2 (issue 13): commencements count an expansion's 新增投资; an intention agreement is never signed.
+# (Counting a record under review at its recognised version needed no bump: no copy existed before it,
+# and each copy's insert marks its cells like any other write.)
 DEFINITIONS = 2
 
 # 防水分 (SPEC §3): "A record held in the possible-duplicate pool counts on neither basis until
@@ -71,20 +86,23 @@ class Indicator:
     refine: Callable[[models.QuerySet], models.QuerySet] = lambda qs: qs
     partner_path: str | None = None  # joint activities count once for each unit taking part
     basis_aware: bool = True
-    alive_path: str = "is_deleted"
+    alive_path: str | None = "is_deleted"
     overlaps: bool = False  # period test on [started_on, ended_on] overlap (days away)
     money: bool = False  # 万元 amounts, written in 亿元
     inclusive_days: bool = False  # value is a summed duration; +1 day per record (both ends count)
     aliases: tuple[str, ...] = field(default=())
+    # 按比例计入 (issue 13): a project's credit shared by its introducing unit and its landing unit
+    # by the year's ``landing_share`` (``engine.split_by_unit``); None, or "count" / "amount".
+    split_credit: str | None = None
 
     def queryset(self, period: Period, basis: str) -> models.QuerySet:
         model = apps.get_model(self.model)
-        qs = model._default_manager.filter(**{self.alive_path: False})
+        qs = counted_rows(model, basis) if self.basis_aware else model._default_manager.all()
+        if self.alive_path:  # records without soft deletion (督办单) have none
+            qs = qs.filter(**{self.alive_path: False})
         if self.model in DUPLICATE_HOLD_PATHS:
             # A record held in the possible-duplicate pool counts on neither basis until resolved.
             qs = qs.filter(**{DUPLICATE_HOLD_PATHS[self.model]: False})
-        if self.basis_aware:
-            qs = qs.filter(basis_filter(basis))
         if self.overlaps:
             qs = qs.filter(started_on__lte=period.end).filter(
                 Q(ended_on__gte=period.start) | Q(ended_on__isnull=True, started_on__gte=period.start)
@@ -100,6 +118,24 @@ REGISTRY: dict[str, Indicator] = {}
 def register(indicator: Indicator) -> Indicator:
     REGISTRY[indicator.code] = indicator
     return indicator
+
+
+# 日期口径 (issue 13): a deployment may count signings and commencements by the day the bureau
+# recognised them (``Project.signing_recognised_on`` / ``commencement_recognised_on``: the first
+# recognition of that event, which later corrections do not move) rather than by their own date. Each project indicator dated by
+# an event has a twin dated by recognition (``RECOGNITION_TWINS``, built at the end of this module,
+# kept out of the registry so that no list offers them); the twins are not summed monthly, so a
+# period whose year counts by recognition reads the records.
+RECOGNITION_TWINS: dict[str, Indicator] = {}
+
+
+def effective(code: str, period: Period) -> Indicator:
+    """The indicator that counts ``code`` in ``period``: its recognition-dated twin where the options
+    of the period's last year count by recognition date, else itself."""
+    twin = RECOGNITION_TWINS.get(code)
+    if twin is not None and options.recognition_dated(period.end.year):
+        return twin
+    return REGISTRY[code]
 
 
 def by_name(name: str) -> Indicator | None:
@@ -132,6 +168,11 @@ def _signed_band(low: int | None, high: int | None):
         return qs
 
     return refine
+
+
+def _signed_100m(qs):
+    # 亿元以上 by the options of the signing's year (default ≥ 10 000万元; or 外资 ≥ a USD threshold).
+    return _signed(qs).filter(options.hundred_million("signed_on"))
 
 
 def _sum_counted(period, basis):
@@ -175,7 +216,7 @@ register(
         _("签约亿元以上项目"),
         _("个"),
         date_field="signed_on",
-        refine=_signed_band(10000, None),
+        refine=_signed_100m,
         aliases=("亿元以上项目",),
         definition=_("签约项目中计入投资额≥1亿元(含1亿元)的项目个数。") + SIGNED_RULE,
         **PROJECT,
@@ -187,7 +228,7 @@ register(
         _("签约亿元以上项目签约额(万元)"),
         _("万元"),
         date_field="signed_on",
-        refine=_signed_band(10000, None),
+        refine=_signed_100m,
         value=_sum_counted,
         money=True,
         definition=_("只合计亿元以上项目的投资额(“签约亿元以上项目66个,签约额345.7亿元”)。"),
@@ -266,7 +307,7 @@ register(
         _("签约亿元以上工业项目"),
         _("个"),
         date_field="signed_on",
-        refine=lambda qs: _signed_band(10000, None)(qs).filter(is_industrial=True),
+        refine=lambda qs: _signed_100m(qs).filter(is_industrial=True),
         definition=_("计入投资额≥1亿元(含1亿元)的工业项目;开工率以此为基数。") + SIGNED_RULE,
         **PROJECT,
     )
@@ -329,6 +370,51 @@ register(
         date_field="in_production_on",
         refine=_commenced,
         definition=_("投产日期在期间内的项目,退库项目不计。"),
+        **PROJECT,
+    )
+)
+
+# 按比例计入 (苏州's rule): the same signings, each credited to its introducing unit (引荐单位) and its
+# landing unit (落户单位) by the share the year's counting options give the landing unit.
+SPLIT_RULE = _(
+    "口径选项设定落户单位分成比例时,项目由落户单位按该比例、引进单位按其余比例分享(如0.6个、0.4个);"
+    "未设定或未填落户单位时全部计入引进单位。区划合计仍为一个项目。"
+)
+register(
+    Indicator(
+        "credited_signed_projects",
+        _("签约项目(按比例计入)"),
+        _("个"),
+        date_field="signed_on",
+        refine=_signed,
+        split_credit="count",
+        definition=SIGNED_RULE + SPLIT_RULE,
+        **PROJECT,
+    )
+)
+register(
+    Indicator(
+        "credited_signed_projects_100m",
+        _("签约亿元以上项目(按比例计入)"),
+        _("个"),
+        date_field="signed_on",
+        refine=_signed_100m,
+        split_credit="count",
+        definition=_("签约项目中计入投资额≥1亿元(含1亿元)的项目个数。") + SPLIT_RULE,
+        **PROJECT,
+    )
+)
+register(
+    Indicator(
+        "credited_signed_amount_wan",
+        _("签约额(按比例计入,万元)"),
+        _("万元"),
+        date_field="signed_on",
+        refine=_signed,
+        value=_sum_counted,
+        money=True,
+        split_credit="amount",
+        definition=_("签约项目的总投资之和。") + SIGNED_RULE + SPLIT_RULE,
         **PROJECT,
     )
 )
@@ -599,3 +685,46 @@ register(
         **VERDICTS,
     )
 )
+
+
+# --- recognition-dated twins (日期口径) -------------------------------------------------------------
+
+
+def _register_recognition_twins() -> None:
+    from dataclasses import replace
+
+    for code, indicator in list(REGISTRY.items()):
+        recognised_on = EVENT_RECOGNITION.get(indicator.date_field)
+        if indicator.model == "projects.Project" and recognised_on:
+            RECOGNITION_TWINS[code] = replace(
+                indicator, date_field=recognised_on, refine=_dated(indicator.refine, indicator.date_field)
+            )
+
+
+def _dated(refine, event_field: str):
+    # Counted by recognition date, a project still needs the event itself (signed, commenced).
+    return lambda qs: refine(qs.filter(**{f"{event_field}__isnull": False}))
+
+
+# 不予认定 (issue 13): the project indicators (and funds in place, by their project) leave out the
+# projects the eligibility rules of the record's year exclude (``options.exclude_ineligible``).
+ELIGIBILITY_PREFIX = {"projects.Project": "", "projects.FundsRecord": "project__"}
+
+
+def _eligible(refine, date_field: str, prefix: str):
+    return lambda qs: options.exclude_ineligible(refine(qs), date_field, prefix)
+
+
+def _apply_eligibility() -> None:
+    from dataclasses import replace
+
+    for code, indicator in list(REGISTRY.items()):
+        if indicator.model in ELIGIBILITY_PREFIX:
+            prefix = ELIGIBILITY_PREFIX[indicator.model]
+            REGISTRY[code] = replace(
+                indicator, refine=_eligible(indicator.refine, indicator.date_field, prefix)
+            )
+
+
+_apply_eligibility()
+_register_recognition_twins()

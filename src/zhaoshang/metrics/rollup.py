@@ -15,30 +15,54 @@ other rules than the records do — one home per fact.
 How it stays exact: database triggers (created by migration ``metrics.0001``, SQLite and
 PostgreSQL) write a ``RollupMark`` in the same transaction as any change to a project, a funds
 record, a lead, an activity or its partner units, a unit's region or the region tree — whatever
-wrote it: forms, the workflow, imports, ``QuerySet.update``, raw SQL. Before the engine reads the
-table it calls ``settle``, which recomputes the marked cells from the records and removes the marks
-in one transaction; concurrent readers queue behind it (row locks on PostgreSQL, the write lock on
-SQLite). A figure is therefore always the records' figure; a large import merely makes the next
-read pay for its cells. ``zhaoshang rollup verify`` compares the table with the records, and the
-test suite reads most figures through it (``tests/test_rollup.py`` compares every cell).
+wrote it: forms, the workflow, imports, ``QuerySet.update``, raw SQL. ``settle`` applies the marks:
+
+- *No read pays for a write.* The writers — the import (``exchange.services.import_file``), the
+  record services and the workflow (``core.services``, ``core.workflow``, the project and lead
+  services) — call ``upkeep`` (= ``settle``) last thing in their own transaction, so the cells
+  change when the records do and commit with them.
+- *Set-based.* A record created since the table was last brought up to date (its id above the
+  table's watermark for that record table) adds its contribution by difference: one grouped
+  statement per indicator over the new records, then three statements that add the differences to
+  the unit, area and breakdown rows (``_add_rows``). The cells of changed or deleted records are
+  recomputed from the records of those (unit, month) cells only, found from the cells through a
+  temporary table (one grouped statement per indicator); the areas' totals follow by difference,
+  the touched areas' breakdowns are counted again.
+- *Reads never settle a backlog.* A read settles at most ``READ_SETTLE`` pending marks (a raw-SQL
+  fix: milliseconds); with more, or a rebuild pending, ``read`` returns None and the engine counts
+  the records, writing nothing, until the next writer's ``upkeep`` (or ``migrate``) applies them.
+
+A figure is therefore always the records' figure. ``zhaoshang rollup verify`` compares the table
+with the records, and the test suite reads most figures through it (``tests/test_rollup.py``
+compares every cell).
 
 ``ZHAOSHANG_ROLLUP=0`` turns the table off: every figure is then counted from the records.
 """
 
+import contextlib
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Max, Min, Sum, Value, When
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.metrics import options
 from zhaoshang.metrics.closing import closed_through
-from zhaoshang.metrics.indicators import DEFINITIONS, REGISTRY
+from zhaoshang.metrics.indicators import DEFINITIONS, REGISTRY, effective
 from zhaoshang.metrics.models import ClosedFigure, ClosedMonth, MonthlyFigure, RollupMark
 from zhaoshang.metrics.periods import Period, month_end, next_month
 
@@ -69,15 +93,9 @@ ZERO = Decimal(0)
 
 
 def size_band():
-    """规模分档 of a signed project by its counted investment (SPEC §3: 1–5、5–10、10–20、20亿元以上)."""
-    return Case(
-        When(counted__gte=200000, then=Value("20亿元以上")),
-        When(counted__gte=100000, then=Value("10–20亿元")),
-        When(counted__gte=50000, then=Value("5–10亿元")),
-        When(counted__gte=10000, then=Value("1–5亿元")),
-        default=Value("1亿元以下"),
-        output_field=CharField(),
-    )
+    """规模分档 of a signed project by its counted investment (SPEC §3: 1–5、5–10、10–20、20亿元以上),
+    by the bands the options of its signing year set (``metrics.options``)."""
+    return options.size_band("signed_on")
 
 
 BAND_LABELS = {
@@ -96,12 +114,14 @@ def enabled() -> bool:
 
 
 def covers(code: str, period: Period) -> bool:
-    """Whether ``code`` over ``period`` can be read from the table: a summed indicator, whole months."""
+    """Whether ``code`` over ``period`` can be read from the table: a summed indicator, whole months,
+    counted by the date the table sums by (not by recognition date: ``indicators.effective``)."""
     return (
         enabled()
         and code in CODES
         and period.start.day == 1
         and period.end == month_end(period.end.year, period.end.month)
+        and effective(code, period) is REGISTRY[code]
     )
 
 
@@ -145,16 +165,46 @@ def _value(indicator, row) -> Decimal:
     return _as_decimal(engine_decimal(indicator, row["v"], row["n"]))
 
 
+def _longest_span(model) -> datetime.timedelta:
+    """The longest ``ended_on − started_on`` of ``model``'s records (zero without any)."""
+    found = model._default_manager.aggregate(
+        span=Max(ExpressionWrapper(F("ended_on") - F("started_on"), output_field=DurationField()))
+    )["span"]
+    return found or datetime.timedelta(0)
+
+
+@contextlib.contextmanager
+def _table_scan(model, whole: bool):
+    """On SQLite, read ``model``'s table in order for a query over (nearly) all of it: its planner
+    would walk a date index over most of the table and fetch every row at random, several times
+    slower. Only the query's own table; joined tables keep their indexes. Elsewhere: nothing."""
+    if not whole or connection.vendor != "sqlite":
+        yield
+        return
+    table = f'FROM "{model._meta.db_table}" '
+
+    def rewrite(execute, sql, params, many, context):
+        if sql.startswith("SELECT") and table in sql:
+            sql = sql.replace(table, f"{table}NOT INDEXED ", 1)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(rewrite):
+        yield
+
+
 def unit_cells(code, basis, months: list[datetime.date], unit_ids=None) -> list[tuple]:
     """``(month, unit, region, partner, value, records)`` of ``code`` for ``months`` (and units)."""
     indicator = REGISTRY[code]
+    model = apps.get_model(indicator.model)
     paths = [(indicator.unit_path, False)]
     if indicator.partner_path:
         paths.append((indicator.partner_path, True))
     region = indicator.region_path
     wanted = set(months)
+    span = None
     if indicator.overlaps:  # days away: a trip is split at the months' bounds
         windows = [(Period(m, month_end(m.year, m.month), ""), m) for m in months]
+        span = _longest_span(model)
     else:
         windows = [(Period(min(months), month_end(max(months).year, max(months).month), ""), None)]
     out = []
@@ -163,11 +213,20 @@ def unit_cells(code, basis, months: list[datetime.date], unit_ids=None) -> list[
             qs = indicator.queryset(period, basis)
             if unit_ids is not None:
                 qs = qs.filter(**{f"{path}__in": unit_ids})
+            if partner:  # an inner join: SQLite then reads the partner table first
+                qs = qs.filter(**{f"{path}__isnull": False})
+            if span is not None:
+                # Implied by the overlap (no trip is longer than the longest): lets the month's
+                # query read a range of the start-date index rather than every earlier trip.
+                qs = qs.filter(started_on__gte=period.start - span)
             group = [path, region]
             if fixed is None:
                 qs = qs.annotate(_m=TruncMonth(indicator.date_field))
                 group = ["_m", *group]
             rows = qs.values(*group).annotate(v=indicator.value(period, basis), n=Count("pk")).order_by()
+            whole = fixed is None and unit_ids is None
+            with _table_scan(model, whole):
+                rows = list(rows)
             for row in rows:
                 month = fixed or _as_date(row["_m"])
                 if row[path] is None or month not in wanted:
@@ -284,7 +343,12 @@ def signature() -> str:
     # The codes alone do not change when a definition does, and the stored cells would keep the old
     # counting: the definitions' release (indicators.DEFINITIONS) is hashed too, so that a database
     # built before a definition changed rebuilds on the next migrate.
-    text = ",".join([f"definitions:{DEFINITIONS}", *CODES, *(f"@{n}" for n in BREAKDOWNS)])
+    # The counting options of each year (亿元以上门槛, 规模分档 …) change what the cells hold the same
+    # way; saving them also has the table rebuilt (``metrics.services.counting_rules_save``).
+    parts = [f"definitions:{DEFINITIONS}", *CODES, *(f"@{n}" for n in BREAKDOWNS)]
+    if options.signature_part():  # none set: the signature of a database built before options
+        parts.append(f"options:{options.signature_part()}")
+    text = ",".join(parts)
     return hashlib.sha1(text.encode()).hexdigest()  # 40 characters: fits the dim column
 
 
@@ -328,63 +392,11 @@ def rebuild(made=None) -> int:
     for rows in _all_rows(months) if months else ():
         _insert(rows)
         written += len(rows)
+    _write_watermarks()
     closed = closed_months()
     if closed:
         post_adjustments(months=closed, last=closed[-1], made=made)
     return written
-
-
-def refresh(*, codes: Iterable[str], unit_ids: Iterable[int], months: Iterable[datetime.date]) -> set[int]:
-    """Recompute the cells of ``unit_ids`` × ``months`` for ``codes``, the area totals they feed, and
-    those areas' breakdowns, from the records, in the caller's transaction; returns the areas."""
-    codes = [c for c in CODES if c in set(codes)]
-    unit_ids = sorted({u for u in unit_ids if u is not None})
-    months = sorted(set(months))
-    if not codes or not unit_ids or not months:
-        return set()
-    areas = Areas()
-    old = MonthlyFigure.objects.filter(
-        level="unit", indicator__in=codes, unit_id__in=unit_ids, month__in=months
-    )
-    touched = {areas.of(r) for r in old.values_list("region_id", flat=True).distinct()}
-    old.delete()
-    for code in codes:
-        for basis in BASES:
-            cells = unit_cells(code, basis, months, unit_ids)
-            touched |= {areas.of(c[2]) for c in cells}
-            _insert([("unit", basis, code, m, u, r, p, "", v, n) for m, u, r, p, v, n in cells])
-    touched.discard(None)
-    if not touched:
-        return touched
-    # The touched areas' totals, summed again from their unit rows.
-    members = areas.members(touched)
-    MonthlyFigure.objects.filter(
-        level="area", region_id__in=touched, month__in=months, indicator__in=codes
-    ).delete()
-    sums = (
-        MonthlyFigure.objects.filter(
-            level="unit", partner=False, indicator__in=codes, region_id__in=members, month__in=months
-        )
-        .values_list("basis", "indicator", "month", "region_id")
-        .annotate(v=Sum("value"), n=Sum("records"))
-        .order_by()
-    )
-    totals: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
-    for basis, code, month, region, v, n in sums:
-        cell = totals[(basis, code, _as_date(month), areas.of(region))]
-        cell[0] += _as_decimal(v)
-        cell[1] += n
-    _insert([("area", b, c, m, None, a, False, "", v, n) for (b, c, m, a), (v, n) in totals.items()])
-    # Their breakdowns, when a project indicator changed.
-    names = [name for name, (code, _g) in BREAKDOWNS.items() if code in codes]
-    if names:
-        MonthlyFigure.objects.filter(
-            level="area", region_id__in=touched, month__in=months, indicator__in=[f"@{n}" for n in names]
-        ).delete()
-        for name in names:
-            for basis in BASES:
-                _insert(_dim_rows(basis, name, dim_cells(name, basis, months, members), areas))
-    return touched
 
 
 MODEL_CODES = {
@@ -397,23 +409,585 @@ MODEL_CODES = {
     )
 }
 
+# The changed cells of one settle: (kind, unit, month, last day of the month), a temporary table of
+# the connection, so that the records of those cells are found from the cells (index probes by
+# unit) in one statement per indicator, rather than by scanning every record of the months.
+CELLS = "zs_rollup_cells"
+# (model, unit path) → (tables joined after the cells, their join conditions, the unit column): the
+# records whose unit path is the cell's unit. The same paths as the indicators' (indicators.py).
+DRIVERS = {
+    ("projects.Project", "introducing_unit"): (
+        "projects_project r",
+        "",
+        "r.introducing_unit_id",
+    ),
+    ("projects.FundsRecord", "project__introducing_unit"): (
+        "projects_project p CROSS JOIN projects_fundsrecord r",
+        "r.project_id = p.id AND ",
+        "p.introducing_unit_id",
+    ),
+    ("leads.Lead", "unit"): ("leads_lead r", "", "r.unit_id"),
+    ("activities.Activity", "unit"): ("activities_activity r", "", "r.unit_id"),
+    ("activities.Activity", "partner_units"): (
+        "activities_activity_partner_units x CROSS JOIN activities_activity r",
+        "r.id = x.activity_id AND ",
+        "x.unit_id",
+    ),
+}
 
-def _state() -> tuple[bool, datetime.date | None]:
-    """(marks pending, latest closed month) in one query: every read asks both."""
+
+def _cells_table(c) -> None:
+    c.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {CELLS} "
+        "(kind varchar(12) NOT NULL, unit_id bigint NOT NULL, month date NOT NULL, last date NOT NULL)"
+    )
+    c.execute(f"CREATE INDEX IF NOT EXISTS {CELLS}_key ON {CELLS} (kind, unit_id, month)")
+
+
+def _put_cells(kind: str, cells: Iterable[tuple[int, datetime.date]]) -> None:
+    rows = [(kind, u, m, month_end(m.year, m.month)) for u, m in cells]
+    with connection.cursor() as c:
+        _cells_table(c)
+        for i in range(0, len(rows), 5000):
+            c.executemany(
+                f"INSERT INTO {CELLS} (kind, unit_id, month, last) VALUES (%s, %s, %s, %s)",
+                rows[i : i + 5000],
+            )
+
+
+def _records_of_cells(indicator, path: str, kind: str, month: datetime.date | None = None):
+    """The primary keys of ``indicator``'s records whose ``path`` unit and date fall in a cell of
+    ``kind`` (only cells of ``month`` when given; a trip overlapping it for ``overlaps``): SQL."""
+    from django.db.models.expressions import RawSQL
+
+    model = apps.get_model(indicator.model)
+    tables, joins, unit = DRIVERS[(indicator.model, path)]
+    if indicator.overlaps:
+        started = model._meta.get_field("started_on").column
+        ended = model._meta.get_field("ended_on").column
+        when = f"r.{started} <= c.last AND (r.{ended} >= c.month OR (r.{ended} IS NULL AND r.{started} >= c.month))"
+    else:
+        column = model._meta.get_field(indicator.date_field).column
+        when = f"r.{column} >= c.month AND r.{column} <= c.last"
+    params: list = [kind]
+    where = "c.kind = %s"
+    if month is not None:
+        where += " AND c.month = %s"
+        params.append(month)
+    sql = f"SELECT r.id FROM {CELLS} c CROSS JOIN {tables} WHERE {where} AND {joins}{unit} = c.unit_id AND {when}"
+    return RawSQL(sql, params)
+
+
+def cells_values(code: str, basis: str, kind: str, cells: set[tuple[int, datetime.date]]) -> list[tuple]:
+    """``(month, unit, region, partner, value, records)`` of ``code`` for the ``cells`` (unit, month)
+    of ``kind`` put in the cells table: one grouped statement per unit path (per month for an
+    indicator split at the months' bounds), through the engine's own definition."""
+    indicator = REGISTRY[code]
+    paths = [(indicator.unit_path, False)]
+    if indicator.partner_path:
+        paths.append((indicator.partner_path, True))
+    region = indicator.region_path
+    months = sorted({m for _u, m in cells})
+    if indicator.overlaps:
+        windows = [(Period(m, month_end(m.year, m.month), ""), m) for m in months]
+    else:
+        windows = [(Period(months[0], month_end(months[-1].year, months[-1].month), ""), None)]
+    out = []
+    for period, fixed in windows:
+        for path, partner in paths:
+            qs = indicator.queryset(period, basis).filter(
+                pk__in=_records_of_cells(indicator, path, kind, fixed)
+            )
+            group = [path, region]
+            if fixed is None:
+                qs = qs.annotate(_m=TruncMonth(indicator.date_field))
+                group = ["_m", *group]
+            rows = qs.values(*group).annotate(v=indicator.value(period, basis), n=Count("pk")).order_by()
+            for row in rows:
+                month = fixed or _as_date(row["_m"])
+                if row[path] is None or (row[path], month) not in cells:
+                    continue  # another partner unit of a joint activity, not a changed cell
+                out.append((month, row[path], row[region], partner, _value(indicator, row), row["n"]))
+    return out
+
+
+def _old_unit_rows(kind: str, codes: list[str]) -> list[tuple]:
+    """The stored unit rows of the changed cells: ``(id, basis, indicator, month, region, partner,
+    value, records)``."""
     with connection.cursor() as c:
         c.execute(
-            f"SELECT (SELECT 1 FROM {MARK_TABLE} LIMIT 1), "
+            f"SELECT t.id, t.basis, t.indicator, t.month, t.region_id, t.partner, t.value, t.records "
+            f"FROM {CELLS} c CROSS JOIN {TABLE} t WHERE c.kind = %s AND t.unit_id = c.unit_id "
+            f"AND t.month = c.month AND t.level = 'unit' AND t.indicator IN ({_in(codes)})",
+            [kind, *codes],
+        )
+        return c.fetchall()
+
+
+def _delete_ids(ids: list[int]) -> None:
+    with connection.cursor() as c:
+        for i in range(0, len(ids), 5000):
+            chunk = ids[i : i + 5000]
+            c.execute(f"DELETE FROM {TABLE} WHERE id IN ({_in(chunk)})", chunk)
+
+
+DELTA = "zs_rollup_delta"
+
+
+def _add_rows(rows: list[tuple]) -> None:
+    """Add ``(level, basis, indicator, month, unit, region, partner, dim, value, records)`` to the
+    stored rows of the same key (a new row where there is none), in three set-based statements."""
+    rows = [r for r in rows if r[8] or r[9]]
+    if not rows:
+        return
+    cols = "level, basis, indicator, month, unit_id, region_id, partner, dim"
+    with connection.cursor() as c:
+        c.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {DELTA} (level varchar(4), basis varchar(12), "
+            "indicator varchar(48), month date, unit_id bigint, region_id bigint, partner boolean, "
+            "dim varchar(60), dv numeric(22, 4), dn integer)"
+        )
+        c.execute(f"DELETE FROM {DELTA}")
+        for i in range(0, len(rows), 5000):
+            c.executemany(
+                f"INSERT INTO {DELTA} ({cols}, dv, dn) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                rows[i : i + 5000],
+            )
+        same = (
+            "{t}.level = d.level AND {t}.indicator = d.indicator AND {t}.basis = d.basis "
+            "AND {t}.month = d.month AND {t}.region_id = d.region_id AND {t}.partner = d.partner "
+            "AND {t}.dim = d.dim AND "
+        )
+        for unit in (
+            "{t}.unit_id = d.unit_id AND d.unit_id IS NOT NULL",
+            "{t}.unit_id IS NULL AND d.unit_id IS NULL",
+        ):
+            match = (same + unit).format(t="t")
+            c.execute(
+                f"UPDATE {TABLE} AS t SET value = t.value + d.dv, records = t.records + d.dn "
+                f"FROM {DELTA} d WHERE {match}"
+            )
+        exists = " OR ".join(
+            f"({(same + unit).format(t='x')})"
+            for unit in ("{t}.unit_id = d.unit_id", "{t}.unit_id IS NULL AND d.unit_id IS NULL")
+        )
+        c.execute(
+            f"INSERT INTO {TABLE} ({cols}, value, records) SELECT {', '.join('d.' + k for k in cols.split(', '))}, "
+            f"d.dv, d.dn FROM {DELTA} d WHERE NOT EXISTS (SELECT 1 FROM {TABLE} x WHERE {exists})"
+        )
+        c.execute(f"DELETE FROM {DELTA}")
+
+
+def _apply_area_deltas(deltas: dict[tuple, list]) -> None:
+    """Add ``{(basis, indicator, month, area): [value, records]}`` to the area rows (dim '')."""
+    _add_rows(
+        [("area", b, c, m, None, a, False, "", _as_decimal(v), n) for (b, c, m, a), (v, n) in deltas.items()]
+    )
+
+
+def _refresh_dims(names: list[str], touched: set[tuple[datetime.date, int]], areas: "Areas") -> None:
+    """Recompute the breakdowns of the ``touched`` (month, area) pairs from the records of their
+    regions: a breakdown's dimension (industry, size band) is not kept per unit, so it is counted
+    again for the areas and months a change reached."""
+    by_area: dict[int, set] = defaultdict(set)
+    for month, area in touched:
+        by_area[area].add(month)
+    members: dict[int, list[int]] = defaultdict(list)
+    for region, area in areas.area.items():
+        if area in by_area:
+            members[area].append(region)
+    region_cells = {(r, m) for area, months in by_area.items() for r in members[area] for m in months}
+    _put_cells("dim", region_cells)
+    codes = [f"@{n}" for n in names]
+    with connection.cursor() as c:
+        # The stored rows of the touched pairs go, whatever their dim.
+        ids = []
+        for area, months in by_area.items():
+            ms = sorted(months)
+            c.execute(
+                f"SELECT id, month FROM {TABLE} WHERE level = 'area' AND region_id = %s "
+                f"AND indicator IN ({_in(codes)}) AND month >= %s AND month <= %s",
+                [area, *codes, ms[0], ms[-1]],
+            )
+            ids += [pk for pk, month in c.fetchall() if _as_date(month) in months]
+    _delete_ids(ids)
+    from django.db.models.expressions import RawSQL
+
+    for name in names:
+        code, group_by = BREAKDOWNS[name]
+        indicator = REGISTRY[code]
+        model = apps.get_model(indicator.model)
+        column = model._meta.get_field(indicator.date_field).column
+        region_column = model._meta.get_field(indicator.region_path).column
+        first = min(m for m, _a in touched)
+        last = max(m for m, _a in touched)
+        period = Period(first, month_end(last.year, last.month), "")
+        sql = (
+            f"SELECT r.id FROM {CELLS} c CROSS JOIN {model._meta.db_table} r WHERE c.kind = 'dim' "
+            f"AND r.{region_column} = c.unit_id AND r.{column} >= c.month AND r.{column} <= c.last"
+        )
+        for basis in BASES:
+            qs = indicator.queryset(period, basis).filter(pk__in=RawSQL(sql, []))
+            qs = qs.annotate(
+                _m=TruncMonth(indicator.date_field), _d=size_band() if group_by == "band" else F(group_by)
+            )
+            rows = qs.values("_m", indicator.region_path, "_d").annotate(
+                v=indicator.value(period, basis), n=Count("pk")
+            )
+            cells = []
+            for row in rows.order_by():
+                dim = "" if row["_d"] is None else str(row["_d"])
+                cells.append(
+                    (_as_date(row["_m"]), row[indicator.region_path], dim, _value(indicator, row), row["n"])
+                )
+            _insert(_dim_rows(basis, name, cells, areas))
+
+
+def refresh_cells(kind: str, cells: set[tuple[int, datetime.date]], areas: "Areas") -> set[int]:
+    """Recompute ``kind``'s indicators for the changed ``cells`` (unit, month) from the records, in
+    the caller's transaction: the unit rows of those cells, the area totals by the difference, and
+    the touched areas' breakdowns. Returns the areas touched and the (month, area) breakdowns
+    recomputed."""
+    codes = MODEL_CODES[kind]
+    cells = {(u, m) for u, m in cells if u is not None}
+    pairs: set[tuple[datetime.date, int]] = set()
+    if not codes or not cells:
+        return set(), pairs
+    _put_cells(kind, cells)
+    deltas: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
+    touched: set[tuple[str, datetime.date, int]] = set()
+    old = _old_unit_rows(kind, codes)
+    for _pk, basis, code, month, region, partner, value, records in old:
+        month = _as_date(month)
+        touched.add((code, month, areas.of(region)))
+        if not partner:
+            d = deltas[(basis, code, month, areas.of(region))]
+            d[0] -= _as_decimal(value)
+            d[1] -= records
+    _delete_ids([row[0] for row in old])
+    for code in codes:
+        for basis in BASES:
+            new = cells_values(code, basis, kind, cells)
+            _insert([("unit", basis, code, m, u, r, p, "", v, n) for m, u, r, p, v, n in new])
+            for month, _unit, region, partner, value, records in new:
+                touched.add((code, month, areas.of(region)))
+                if not partner:
+                    d = deltas[(basis, code, month, areas.of(region))]
+                    d[0] += value
+                    d[1] += records
+    _apply_area_deltas(deltas)
+    names = [name for name, (code, _g) in BREAKDOWNS.items() if code in codes]
+    if names:
+        pairs = {
+            (m, a) for code, m, a in touched if a is not None and code in {BREAKDOWNS[n][0] for n in names}
+        }
+        if pairs:
+            _refresh_dims(names, pairs, areas)
+    with connection.cursor() as c:
+        c.execute(f"DELETE FROM {CELLS}")
+    return {a for _c, _m, a in touched if a is not None}, pairs
+
+
+def refresh(*, codes: Iterable[str], unit_ids: Iterable[int], months: Iterable[datetime.date]) -> set[int]:
+    """Recompute the cells of ``unit_ids`` × ``months`` for ``codes`` (every indicator of their
+    records' kinds), their area totals and breakdowns; returns the areas."""
+    codes = set(codes)
+    cells = {(u, m.replace(day=1)) for u in unit_ids if u is not None for m in months}
+    areas = Areas()
+    touched: set[int] = set()
+    for kind, kind_codes in MODEL_CODES.items():
+        if codes & set(kind_codes):
+            touched |= refresh_cells(kind, cells, areas)[0]
+    return touched
+
+
+# --------------------------------------------------------------------------------------------------
+# New records: added by difference
+# --------------------------------------------------------------------------------------------------
+
+# The record tables whose new rows are added by difference, by mark kind.
+NEW_TABLES = {"project": "projects_project", "lead": "leads_lead", "activity": "activities_activity"}
+NEW = "zs_rollup_new"
+
+
+def _watermarks() -> dict[str, int]:
+    """The highest id of each table in ``NEW_TABLES`` when the table was last brought up to date: a
+    record with a higher id was not counted yet, whatever happened to it since (its cells gain its
+    current contribution, by difference); a record at or below it may have been (its cells are
+    recomputed). Missing (a table built before watermarks existed): everything is recomputed."""
+    rows = MonthlyFigure.objects.filter(level="meta", indicator__startswith="watermark:").values_list(
+        "indicator", "value"
+    )
+    return {code.split(":", 1)[1]: int(value) for code, value in rows}
+
+
+def _write_watermarks() -> None:
+    """Record each table's highest id now: read after the cells were computed, so that every record
+    they counted is at or below it (a record committed in between has its mark, and is recomputed)."""
+    MonthlyFigure.objects.filter(level="meta", indicator__startswith="watermark:").delete()
+    with connection.cursor() as c:
+        for kind, table in NEW_TABLES.items():
+            c.execute(f"SELECT MAX(id) FROM {table}")
+            top = c.fetchone()[0] or 0
+            MonthlyFigure.objects.create(
+                level="meta",
+                basis="",
+                indicator=f"watermark:{kind}",
+                month=datetime.date(1970, 1, 1),
+                value=Decimal(top),
+                records=0,
+            )
+
+
+def _put_new(kind: str, ids: set[int]) -> None:
+    """The new records of ``kind`` into the temporary table (with their months, for activities)."""
+    with connection.cursor() as c:
+        c.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {NEW} (kind varchar(12) NOT NULL, id bigint NOT NULL, "
+            "first date, last date)"
+        )
+        c.execute(f"CREATE INDEX IF NOT EXISTS {NEW}_key ON {NEW} (kind, first, last)")
+        rows = [(kind, pk) for pk in sorted(ids)]
+        for i in range(0, len(rows), 5000):
+            c.executemany(f"INSERT INTO {NEW} (kind, id) VALUES (%s, %s)", rows[i : i + 5000])
+        if kind == "activity":
+            c.execute(
+                f"UPDATE {NEW} SET first = (SELECT started_on FROM activities_activity a WHERE a.id = {NEW}.id), "
+                f"last = (SELECT COALESCE(ended_on, started_on) FROM activities_activity a "
+                f"WHERE a.id = {NEW}.id) WHERE kind = 'activity'"
+            )
+
+
+def _new_records(kind: str, month: datetime.date | None = None):
+    from django.db.models.expressions import RawSQL
+
+    if month is None:
+        return RawSQL(f"SELECT id FROM {NEW} WHERE kind = %s", [kind])
+    return RawSQL(
+        f"SELECT id FROM {NEW} WHERE kind = %s AND first <= %s AND last >= %s",
+        [kind, month_end(month.year, month.month), month],
+    )
+
+
+def _new_months(kind: str) -> list[datetime.date]:
+    with connection.cursor() as c:
+        c.execute(f"SELECT MIN(first), MAX(last) FROM {NEW} WHERE kind = %s", [kind])
+        first, last = c.fetchone()
+    if not first:
+        return []
+    return _months(_as_date(first), _as_date(last))
+
+
+def new_values(code: str, basis: str, kind: str) -> list[tuple]:
+    """``(month, unit, region, partner, value, records)``: what the new records of ``kind`` add to
+    ``code``'s cells, through the engine's own definition, one grouped statement per unit path (per
+    month for an indicator split at the months' bounds)."""
+    indicator = REGISTRY[code]
+    paths = [(indicator.unit_path, False)]
+    if indicator.partner_path:
+        paths.append((indicator.partner_path, True))
+    region = indicator.region_path
+    if indicator.overlaps:
+        windows = [(Period(m, month_end(m.year, m.month), ""), m) for m in _new_months(kind)]
+    else:
+        windows = [(Period(datetime.date(1, 1, 1), datetime.date(9999, 12, 31), ""), None)]
+    out = []
+    for period, fixed in windows:
+        for path, partner in paths:
+            qs = indicator.queryset(period, basis).filter(pk__in=_new_records(kind, fixed))
+            group = [path, region]
+            if fixed is None:
+                qs = qs.annotate(_m=TruncMonth(indicator.date_field))
+                group = ["_m", *group]
+            rows = qs.values(*group).annotate(v=indicator.value(period, basis), n=Count("pk")).order_by()
+            for row in rows:
+                if row[path] is None:
+                    continue
+                month = fixed or _as_date(row["_m"])
+                out.append((month, row[path], row[region], partner, _value(indicator, row), row["n"]))
+    return out
+
+
+def new_dims(name: str, basis: str, kind: str) -> list[tuple]:
+    """``(month, region, dim, value, records)``: what the new records add to breakdown ``name``."""
+    code, group_by = BREAKDOWNS[name]
+    indicator = REGISTRY[code]
+    period = Period(datetime.date(1, 1, 1), datetime.date(9999, 12, 31), "")
+    qs = indicator.queryset(period, basis).filter(pk__in=_new_records(kind))
+    qs = qs.annotate(
+        _m=TruncMonth(indicator.date_field), _d=size_band() if group_by == "band" else F(group_by)
+    )
+    rows = qs.values("_m", indicator.region_path, "_d").annotate(
+        v=indicator.value(period, basis), n=Count("pk")
+    )
+    out = []
+    for row in rows.order_by():
+        dim = "" if row["_d"] is None else str(row["_d"])
+        out.append((_as_date(row["_m"]), row[indicator.region_path], dim, _value(indicator, row), row["n"]))
+    return out
+
+
+def _apply_unit_deltas(deltas: dict[tuple, list]) -> None:
+    """Add ``{(basis, indicator, month, unit, region, partner): [value, records]}`` to the unit rows."""
+    _add_rows(
+        [("unit", b, c, m, u, r, p, "", _as_decimal(v), n) for (b, c, m, u, r, p), (v, n) in deltas.items()]
+    )
+
+
+def _apply_dim_deltas(deltas: dict[tuple, list]) -> None:
+    """Add ``{(basis, '@name', month, area, dim): [value, records]}`` to the area breakdown rows."""
+    _add_rows(
+        [
+            ("area", b, c, m, None, a, False, dim, _as_decimal(v), n)
+            for (b, c, m, a, dim), (v, n) in deltas.items()
+        ]
+    )
+
+
+def add_new(
+    kind: str, ids: set[int], areas: "Areas", *, recomputed: set, dims_recomputed: set
+) -> tuple[set[tuple], set[int]]:
+    """Add what the new records ``ids`` of ``kind`` contribute to their cells, by difference, except
+    to cells (``recomputed``: unit, month) and breakdowns (``dims_recomputed``: month, area) counted
+    afresh from the records this settle, which include them already. Returns the cells (unit,
+    month) and the areas changed."""
+    codes = MODEL_CODES[kind]
+    if not ids or not codes:
+        return set(), set()
+    _put_new(kind, ids)
+    with connection.cursor() as c:
+        _cells_table(c)
+    units: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
+    totals: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
+    changed, touched = set(), set()
+    for code in codes:
+        for basis in BASES:
+            for month, unit, region, partner, value, records in new_values(code, basis, kind):
+                if (unit, month) in recomputed:
+                    continue
+                changed.add((unit, month))
+                touched.add(areas.of(region))
+                d = units[(basis, code, month, unit, region, partner)]
+                d[0] += value
+                d[1] += records
+                if not partner:
+                    d = totals[(basis, code, month, areas.of(region))]
+                    d[0] += value
+                    d[1] += records
+    _apply_unit_deltas(units)
+    _apply_area_deltas(totals)
+    dims: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
+    for name, (code, _g) in BREAKDOWNS.items():
+        if code not in codes:
+            continue
+        for basis in BASES:
+            for month, region, dim, value, records in new_dims(name, basis, kind):
+                area = areas.of(region)
+                if (month, area) in dims_recomputed:
+                    continue
+                d = dims[(basis, f"@{name}", month, area, dim)]
+                d[0] += value
+                d[1] += records
+    _apply_dim_deltas(dims)
+    with connection.cursor() as c:
+        c.execute(f"DELETE FROM {NEW}")
+        c.execute(f"DELETE FROM {CELLS}")
+    return changed, touched
+
+
+def _state() -> tuple[int, bool, datetime.date | None]:
+    """(marks pending up to READ_SETTLE + 1, a rebuild pending, latest closed month) in one query:
+    every read asks."""
+    with connection.cursor() as c:
+        c.execute(
+            f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {MARK_TABLE} LIMIT {READ_SETTLE + 1}) m), "
+            f"(SELECT 1 FROM {MARK_TABLE} WHERE kind = 'all' LIMIT 1), "
             f"(SELECT MAX(month) FROM {ClosedMonth._meta.db_table})"
         )
-        pending, last = c.fetchone()
-    return bool(pending), (_as_date(last) if last else None)
+        pending, everything, last = c.fetchone()
+    return int(pending or 0), bool(everything), (_as_date(last) if last else None)
+
+
+# A read settles at most this many marks (a form's save, a raw-SQL fix: milliseconds); a larger
+# backlog is the writer's to settle (``upkeep``), and until then reads count from the records.
+READ_SETTLE = 200
+
+
+def _ready() -> tuple[bool, datetime.date | None]:
+    """(whether a read may use the table now, latest closed month), in one query when no marks are
+    pending. A few marks (a form's save, a raw-SQL fix) are settled at once, in milliseconds; a read
+    never settles a big backlog while holding the write lock: it counts from the records instead
+    (``read`` returns None), until a writer's ``upkeep`` or ``zhaoshang rollup settle`` applies it."""
+    pending, everything, last = _state()
+    if not pending:
+        return True, last
+    if everything or pending > READ_SETTLE:
+        return False, last
+    return True, settle()
+
+
+def upkeep() -> datetime.date | None:
+    """The writer's part: settle every pending mark inside the writer's own transaction, before it
+    commits, so that no read pays for the write. Import and the services call it last thing."""
+    return settle()
+
+
+def _cells_of_marks(marks, water: dict[str, int]) -> tuple[dict[str, set], dict[str, set]]:
+    """The cells to recompute ``{kind: {(unit, month)}}`` of the marks, and the new records
+    ``{kind: {id}}`` (above the watermark: added by difference)."""
+    cells: dict[str, set] = defaultdict(set)
+    new: dict[str, set] = defaultdict(set)
+    projects, activities = set(), set()
+    everything = None
+    for _pk, kind, unit_id, ref_id, d1, d2, d3, _at in marks:
+        if kind in water and ref_id is not None and ref_id > water[kind]:
+            new[kind].add(ref_id)
+            continue
+        if kind == "unit":
+            everything = everything or data_months()
+            for k in MODEL_CODES:
+                cells[k].update((unit_id, m) for m in everything)
+            continue
+        if kind == "activity" and d1:
+            months = _months(d1, max(d1, d2 or d1))
+            activities.add((ref_id, tuple(months)))
+        else:
+            months = [d.replace(day=1) for d in (d1, d2, d3) if d]
+        cells[kind].update((unit_id, m) for m in months)
+        if kind == "project":
+            projects.add(ref_id)
+    if projects:  # a project's unit, region, hold or deletion moves its funds records too
+        from zhaoshang.projects.models import FundsRecord, Project
+
+        units = dict(
+            Project._default_manager.filter(pk__in=projects).values_list("pk", "introducing_unit_id")
+        )
+        old_units = defaultdict(set)
+        for _pk, kind, unit_id, ref_id, *_rest in marks:
+            if kind == "project" and ref_id in projects:
+                old_units[ref_id].add(unit_id)
+        for project_id, month in FundsRecord._default_manager.filter(project_id__in=projects).values_list(
+            "project_id", "month"
+        ):
+            for unit in old_units[project_id] | {units.get(project_id)}:
+                cells["funds"].add((unit, month.replace(day=1)))
+    if activities:  # a joint activity's partner units count it too
+        from zhaoshang.activities.models import Activity
+
+        months_of = dict(activities)
+        through = Activity.partner_units.through
+        for activity_id, unit_id in through.objects.filter(activity_id__in=list(months_of)).values_list(
+            "activity_id", "unit_id"
+        ):
+            cells["activity"].update((unit_id, m) for m in months_of[activity_id])
+    return cells, new
 
 
 def settle() -> datetime.date | None:
     """Apply the pending marks: recompute the cells the changed records touch, then drop the marks;
     a change to a closed month's records goes into the ledger (``metrics.closing``). Returns the
     latest closed month, which readers need too."""
-    pending, last = _state()
+    pending, _everything, last = _state()
     if not enabled() or not pending:  # the usual case: no write transaction
         return last
     with transaction.atomic():
@@ -424,48 +998,36 @@ def settle() -> datetime.date | None:
         )
         if not marks:  # another reader settled them while this one waited
             return last
-        RollupMark.objects.filter(pk__in=[m[0] for m in marks]).delete()
+        ids = [m[0] for m in marks]
+        for i in range(0, len(ids), 5000):
+            RollupMark.objects.filter(pk__in=ids[i : i + 5000]).delete()
         last = closed_through()  # again, under the marks' lock
         made = max((m[7] for m in marks if m[7] is not None), default=None)
-        kinds = {m[1] for m in marks}
-        if "all" in kinds:
+        if any(m[1] == "all" for m in marks):
             rebuild(made=made)
             return last
-        cells: dict[str, tuple[set, set]] = defaultdict(lambda: (set(), set()))
-        projects = set()
-        everything = None
-        for _pk, kind, unit_id, ref_id, d1, d2, d3, _at in marks:
-            if kind == "unit":
-                everything = everything or data_months()
-                for k in MODEL_CODES:
-                    cells[k][0].add(unit_id)
-                    cells[k][1].update(everything)
-                continue
-            units, months = cells[kind]
-            units.add(unit_id)
-            if kind == "activity" and d1:
-                months.update(_months(d1, max(d1, d2 or d1)))
-            else:
-                months.update(d.replace(day=1) for d in (d1, d2, d3) if d)
-            if kind == "project":
-                projects.add(ref_id)
-                cells["funds"][0].add(unit_id)
-        if projects:  # a project's unit, region, hold or deletion moves its funds records too
-            from zhaoshang.projects.models import FundsRecord
-
-            funds_months = FundsRecord.objects.filter(project_id__in=projects).values_list("month", flat=True)
-            cells["funds"][1].update(m.replace(day=1) for m in funds_months.distinct())
+        areas = Areas()
         closed_units: set[int] = set()
         closed_areas: set[int] = set()
         closed_months: set[datetime.date] = set()
-        for kind, (units, months) in cells.items():
-            areas = refresh(codes=MODEL_CODES[kind], unit_ids=units, months=months)
+
+        def closing(cells, touched):
             if last is not None:
-                hit = {m for m in months if m <= last}
+                hit = {(u, m) for u, m in cells if m <= last}
                 if hit:
-                    closed_months |= hit
-                    closed_units |= {u for u in units if u is not None}
-                    closed_areas |= areas
+                    closed_months.update(m for _u, m in hit)
+                    closed_units.update(u for u, _m in hit if u is not None)
+                    closed_areas.update(touched)
+
+        recompute, new = _cells_of_marks(marks, _watermarks())
+        for kind, cells in recompute.items():
+            touched, pairs = refresh_cells(kind, cells, areas)
+            closing(cells, touched)
+            if kind in new:
+                closing(*add_new(kind, new.pop(kind), areas, recomputed=cells, dims_recomputed=pairs))
+        for kind, ids in new.items():
+            closing(*add_new(kind, ids, areas, recomputed=set(), dims_recomputed=set()))
+        _write_watermarks()
         if closed_months:
             post_adjustments(
                 months=sorted(closed_months), last=last, made=made, unit_ids=closed_units, areas=closed_areas
@@ -635,14 +1197,17 @@ def _summed(sql: str, sources, params: list) -> list[tuple]:
 
 def read(
     *, codes: list[str], period: Period, basis: str, region=None, unit_ids=None, by: str = ""
-) -> dict[tuple, Decimal]:
+) -> dict[tuple, Decimal] | None:
     """Sums over ``period`` for a scope (a region's subtree, some units, or everything), keyed by
     ``(code,)`` plus, with ``by`` = "month", "unit" or "region_path", that too. The caller checks
-    ``covers``. Summed over several units, a joint activity counts once per unit (``by="unit"``);
+    ``covers``; None when the table is behind the records (a big backlog of marks: count the records).
+    Summed over several units, a joint activity counts once per unit (``by="unit"``);
     with ``by="unit"`` and no units, every unit's row."""
     if unit_ids is not None and not unit_ids:
         return {}  # no units: nothing (and no "IN ()", which PostgreSQL refuses)
-    last = settle()
+    ready, last = _ready()
+    if not ready:
+        return None
     fine = by == "region_path" and region is not None and region.level in ("county", "town")
     wanted = None
     if by == "unit" and unit_ids is not None and len(unit_ids) > 200:
@@ -674,9 +1239,12 @@ def read(
     return out
 
 
-def read_breakdown(*, name: str, period: Period, basis: str, region=None) -> dict[str, Decimal]:
-    """An area breakdown over ``period``: ``{dim: value}`` (dims: industry ids as text, band labels)."""
-    last = settle()
+def read_breakdown(*, name: str, period: Period, basis: str, region=None) -> dict[str, Decimal] | None:
+    """An area breakdown over ``period``: ``{dim: value}`` (dims: industry ids as text, band labels);
+    None when the table is behind the records (as ``read``)."""
+    ready, last = _ready()
+    if not ready:
+        return None
     params: list = [f"@{name}", basis, period.start, period.end]
     where = ""
     if region is not None:
@@ -734,7 +1302,9 @@ def _mark_insert(spec, row: str) -> str:
 
 
 def trigger_sql(vendor: str) -> list[str]:
-    """The statements that create the triggers on ``vendor`` (sqlite or postgresql)."""
+    """The statements that create the triggers on ``vendor`` (sqlite or postgresql). A unit's kind
+    is watched with its region: the 不予认定 size rule gives 区直/市直 departments their own bound
+    (``metrics.options``), so a unit becoming a department changes what its projects count."""
     out = []
     unit_mark = f"INSERT INTO {MARK_TABLE} (kind, unit_id) VALUES ('unit', NEW.id)"
     all_mark = f"INSERT INTO {MARK_TABLE} (kind) VALUES ('all')"
@@ -751,8 +1321,8 @@ def trigger_sql(vendor: str) -> list[str]:
                 f"CREATE TRIGGER zs_rollup_{table}_d AFTER DELETE ON {table} BEGIN {_mark_insert(spec, 'OLD')}; END"
             )
         out.append(
-            "CREATE TRIGGER zs_rollup_unit_region AFTER UPDATE OF region_id ON organisation_unit "
-            f"WHEN OLD.region_id IS NOT NEW.region_id BEGIN {unit_mark}; END"
+            "CREATE TRIGGER zs_rollup_unit_region AFTER UPDATE OF region_id, kind ON organisation_unit "
+            f"WHEN OLD.region_id IS NOT NEW.region_id OR OLD.kind IS NOT NEW.kind BEGIN {unit_mark}; END"
         )
         out.append(
             "CREATE TRIGGER zs_rollup_region_tree AFTER UPDATE ON organisation_region "
@@ -776,7 +1346,8 @@ def trigger_sql(vendor: str) -> list[str]:
     )
     out.append(
         "CREATE TRIGGER zs_rollup_unit_region AFTER UPDATE ON organisation_unit FOR EACH ROW "
-        "WHEN (OLD.region_id IS DISTINCT FROM NEW.region_id) EXECUTE FUNCTION zs_rollup_unit_region()"
+        "WHEN (OLD.region_id IS DISTINCT FROM NEW.region_id OR OLD.kind IS DISTINCT FROM NEW.kind) "
+        "EXECUTE FUNCTION zs_rollup_unit_region()"
     )
     out.append(
         "CREATE OR REPLACE FUNCTION zs_rollup_region_tree() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -800,6 +1371,18 @@ def drop_trigger_sql(vendor: str) -> list[str]:
             "DROP TRIGGER IF EXISTS zs_rollup_region_tree",
         ]
     return [f"DROP FUNCTION IF EXISTS {n}() CASCADE" for n in names]
+
+
+def drop_triggers_before_rebuild(apps, schema_editor) -> None:
+    """A migration step (RunPython) before one that makes SQLite rebuild a tracked table (a new or
+    removed constraint): SQLite refuses to while the summary's triggers name the table. ``migrate``
+    recreates them at its end (metrics' post_migrate ``ensure_triggers``) and has the next read
+    rebuild the summary."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        for statement in drop_trigger_sql("sqlite"):
+            cursor.execute(statement)
 
 
 def _present_triggers(cursor, vendor: str) -> set[str]:
@@ -840,4 +1423,16 @@ def ensure_triggers(using_connection=None) -> bool:
         for statement in [*drop_trigger_sql(vendor), *trigger_sql(vendor)]:
             cursor.execute(statement)
         cursor.execute(f"INSERT INTO {MARK_TABLE} (kind) VALUES ('all')")
+    return True
+
+
+def ensure_watermarks() -> bool:
+    """Write the new-record watermarks of a table built before they existed (``migrate`` runs this
+    after settling, when the table equals the records); returns whether it acted."""
+    if not enabled() or _watermarks().keys() >= NEW_TABLES.keys():
+        return False
+    with transaction.atomic():
+        if RollupMark.objects.exists():
+            return False  # not settled: the next settle rebuilds what it must, then writes them
+        _write_watermarks()
     return True

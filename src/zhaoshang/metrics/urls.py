@@ -6,4 +6,6 @@ app_name = "metrics"
 urlpatterns = [
     path("", views.definitions, name="definitions"),
     path("table/", views.table, name="table"),
+    path("options/", views.counting_rules_edit, name="options"),
+    path("excluded/", views.excluded, name="excluded"),
 ]

@@ -78,3 +78,8 @@ class DuplicateStatus(models.TextChoices):
     OPEN = "open", _("待核查")
     SAME = "same", _("同一项目(已合并)")
     DIFFERENT = "different", _("不同项目(已放行)")
+
+
+# 日期口径 (issue 13): each event date → the project field holding the day its recognition was first
+# given (the workflow and the import set it; ``metrics.indicators`` counts by it where chosen).
+EVENT_RECOGNITION = {"signed_on": "signing_recognised_on", "commenced_on": "commencement_recognised_on"}

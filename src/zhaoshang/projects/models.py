@@ -3,14 +3,16 @@ import itertools
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.access import ADD, BUREAU_ONLY, CHANGE, Scope, register_scope
-from zhaoshang.core.models import Reported, TimeStamped
+from zhaoshang.core.models import KeepsRecognisedVersion, TimeStamped, version_index
 from zhaoshang.organisation.choices import Role
 from zhaoshang.projects.choices import (
+    EVENT_RECOGNITION,
     ORDERED_DATE_FIELDS,
     ComplaintStatus,
     DuplicateStatus,
@@ -50,7 +52,7 @@ INTENTION_NOT_SIGNED = _(
 SIGNED_STAGES = (Stage.SIGNED, Stage.COMMENCED, Stage.IN_PRODUCTION, Stage.EFFECTIVE)
 
 
-class Project(Reported):
+class Project(KeepsRecognisedVersion):
     """招商项目, the centre of the domain (SPEC §2).
 
     Money is in 万元 (RMB) or 万美元, exact to four decimals (one yuan). A project counts for its one
@@ -69,6 +71,17 @@ class Project(Reported):
     )
     region = models.ForeignKey(
         "organisation.Region", verbose_name=_("落地区划"), on_delete=models.PROTECT, related_name="projects"
+    )
+    # 按比例分成 (issue 13, 苏州's rule): where a deployment splits credit between the introducing
+    # unit (引荐单位) and the unit where the project lands (落户地), the latter is recorded here.
+    landing_unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("落户单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="landed_projects",
+        help_text=_("项目落户的乡镇街道或园区;口径选项启用按比例分成时,与引进单位分享该项目"),
     )
     industry = models.ForeignKey(
         "organisation.Industry",
@@ -121,8 +134,32 @@ class Project(Reported):
     is_strategic_emerging = models.BooleanField(_("战略性新兴产业"), default=False)
     is_private = models.BooleanField(_("民营投资"), default=False)
     is_headquarters = models.BooleanField(_("总部经济"), default=False)
+    expected_tax_wan = models.DecimalField(
+        _("预计年引税额(万元)"), null=True, blank=True, help_text=_("总部经济项目预计每年引入的税额"), **MONEY
+    )
     city_dispatch = models.BooleanField(_("纳入市级调度"), default=False)
     is_major = models.BooleanField(_("重大项目"), default=False)
+    # 不予认定 (issue 13): what a deployment's eligibility rules may exclude from the figures
+    # (``metrics.options``); recorded by the unit, checked by the bureau when it recognises.
+    is_local_investor = models.BooleanField(
+        _("本地投资方"), default=False, db_default=False, help_text=_("投资方为本地区内企业或个人")
+    )
+    is_public_infrastructure = models.BooleanField(
+        _("财政投资或PPP基础设施"),
+        default=False,
+        db_default=False,
+        help_text=_("财政资金或PPP模式的基础设施项目"),
+    )
+    is_real_estate = models.BooleanField(_("房地产项目"), default=False, db_default=False)
+    is_later_phase = models.BooleanField(
+        _("已签约项目的后续期"),
+        default=False,
+        db_default=False,
+        help_text=_("已签约合同的二期、三期等后续建设"),
+    )
+    is_local_relocation = models.BooleanField(
+        _("本地企业搬迁"), default=False, db_default=False, help_text=_("本地区内企业迁址、搬迁改造")
+    )
 
     stage = models.CharField(
         _("项目阶段"), max_length=16, choices=Stage.choices, default=Stage.NEGOTIATING, db_index=True
@@ -160,13 +197,21 @@ class Project(Reported):
     # 防水分: held in the possible-duplicate pool until the bureau resolves it. A held project counts
     # on neither basis (SPEC §3), which metrics.indicators applies to every project-based figure.
     duplicate_hold = models.BooleanField(_("疑似重复待核查"), default=False, editable=False, db_index=True)
+    # 日期口径 (issue 13): the day the bureau first recognised the signing, the commencement. The
+    # record's ``recognised_at`` moves with every later recognition (a corrected amount), so a
+    # deployment counting by recognition date reads these, set once by the workflow and the import.
+    signing_recognised_on = models.DateField(_("签约认定日期"), null=True, blank=True, editable=False)
+    commencement_recognised_on = models.DateField(_("开工认定日期"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("招商项目")
         verbose_name_plural = _("招商项目")
         ordering = ["-signed_on", "-id"]
         # 逾期未开工 (overdue_start_projects) is counted by agreed start date over a period.
-        indexes = [models.Index(fields=["agreed_start_on"], name="projects_agreed_start")]
+        indexes = [
+            models.Index(fields=["agreed_start_on"], name="projects_agreed_start"),
+            version_index("project"),
+        ]
         constraints = [
             _non_negative("project", "total_investment_wan", _("总投资不能为负数。")),
             _non_negative("project", "added_investment_wan", _("新增投资不能为负数。")),
@@ -241,6 +286,30 @@ class Project(Reported):
         if errors:
             raise ValidationError(errors)
 
+    EVENT_RECOGNITION = EVENT_RECOGNITION
+
+    @classmethod
+    def recognition_updates(cls, day) -> dict:
+        """For ``QuerySet.update`` when records are recognised on ``day``: each event that has a date
+        and no recognition day yet gets ``day``; one already recognised keeps its day."""
+        return {
+            field: Coalesce(
+                F(field),
+                Case(
+                    When(**{f"{event}__isnull": False}, then=Value(day)),
+                    default=Value(None),
+                    output_field=models.DateField(),
+                ),
+            )
+            for event, field in cls.EVENT_RECOGNITION.items()
+        }
+
+    def stamp_event_recognition(self, day) -> None:
+        """The same on an instance about to be saved as recognised (the import)."""
+        for event, field in self.EVENT_RECOGNITION.items():
+            if getattr(self, event) and getattr(self, field) is None:
+                setattr(self, field, day)
+
     @property
     def counted_investment_wan(self):
         """The amount a signing counts (SPEC §3): an expansion counts its added investment."""
@@ -249,7 +318,7 @@ class Project(Reported):
         return self.total_investment_wan
 
 
-class FundsRecord(Reported):
+class FundsRecord(KeepsRecognisedVersion):
     """到位资金: one project's funds in place in one month, each recognised on its own."""
 
     project = models.ForeignKey(
@@ -269,9 +338,12 @@ class FundsRecord(Reported):
         verbose_name = _("到位资金")
         verbose_name_plural = _("到位资金")
         ordering = ["-month", "project_id"]
+        indexes = [version_index("funds")]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "month"],
+                # A recognised version kept beside the record (core.models) is its copy, not a second record.
+                condition=Q(recognised_version_of__isnull=True),
                 name="funds_one_per_project_month",
                 violation_error_message=_("该项目该月份已有到位资金记录。"),
             ),

@@ -15,6 +15,7 @@ from zhaoshang.audit.services import audit_record, snapshot
 from zhaoshang.core import access
 from zhaoshang.core.services import record_create, record_update
 from zhaoshang.enterprises.services import enterprise_resolve
+from zhaoshang.metrics import rollup
 from zhaoshang.organisation.choices import UNIT_ROLES, Role
 from zhaoshang.organisation.models import Unit
 from zhaoshang.projects.choices import ComplaintStatus, DuplicateStatus, ProblemStatus, Stage, Verdict
@@ -72,6 +73,7 @@ def project_create(*, user, form, submit: bool = False) -> Project:
             user=user, instance=form.instance, m2m=lambda obj: form.save_relations(), submit=submit
         )
         duplicate_screen(user=user, project=project)
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
         return project
 
 
@@ -89,6 +91,7 @@ def project_update(*, user, form, read_version: int | None) -> Project:
             m2m=lambda obj: form.save_relations(),
         )
         duplicate_screen(user=user, project=project)
+        rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
         return project
 
 
@@ -130,6 +133,7 @@ def _set_hold(*, user, project_ids, hold: bool) -> None:
                 after={"duplicate_hold": hold},
                 user=user,
             )
+    rollup.upkeep()  # the monthly summary's cells, in this transaction (metrics.rollup)
 
 
 def duplicate_pool_pair(
@@ -178,6 +182,30 @@ def duplicate_screen(*, user, project: Project) -> list[DuplicateCandidate]:
     return pooled
 
 
+def first_filed(projects) -> Project:
+    """Of records of one project, the one filed first (上报 earliest; a record never submitted by
+    when it was created), the earlier id on a tie."""
+    return min(projects, key=lambda p: (p.submitted_at or p.created_at, p.pk))
+
+
+def _first_introducer_keep(pair: tuple[Project, Project], keep: Project | None) -> Project | None:
+    """一个项目、一个首报单位 (金安's rule, a counting option of the year): where it is on, the
+    record kept is the one filed first, whatever the bureau picks; otherwise the bureau's choice."""
+    from zhaoshang.metrics import options
+
+    first = first_filed(pair)
+    year = (first.signed_on or timezone.localdate()).year
+    if not options.rules_for(year).first_introducer:
+        return keep
+    if keep is not None and keep != first:
+        raise ValidationError(
+            _("按“一个项目、一个首报单位”的规则,应保留最先报送的“{project}”({unit})。").format(
+                project=first, unit=first.introducing_unit
+            )
+        )
+    return first
+
+
 def duplicate_resolve(
     *, user, candidate: DuplicateCandidate, same: bool, keep: Project | None = None, note: str = ""
 ) -> DuplicateCandidate:
@@ -192,6 +220,8 @@ def duplicate_resolve(
     ).exists():
         raise PermissionDenied(_("只有招商局可以核查疑似重复项目。"))
     pair = (candidate.project, candidate.other)
+    if same:
+        keep = _first_introducer_keep(pair, keep)
     if same and keep not in pair:
         raise ValidationError(_("请选择保留哪一个项目。"))
     with transaction.atomic():

@@ -3,7 +3,7 @@
 Conventions the renderers rely on (and that survive the bureau's edits):
 
 - ``# 标题`` is the title; a paragraph right after it wholly in full-width brackets is the subtitle
-  (the basis, e.g. "（认定口径）");
+  (what the title does not say, e.g. a week's dates); the basis is stated once, in the last 注 line;
 - ``## 一、…`` a first-level heading (黑体), ``### （一）…`` a second-level heading (楷体),
   ``#### 1．…`` a third-level heading;
 - a paragraph "表1　…" right before a table is the table's caption (and the Excel sheet's name);
@@ -52,6 +52,8 @@ class Doc:
         if subtitle:
             self.parts.append(subtitle)
         self.charts: dict[str, dict] = {}
+        # The closing 注 line stating the basis (added last by the generator).
+        self.closing_note = ""
         self.tables = 0
         self.figures = 0
 

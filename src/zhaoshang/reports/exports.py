@@ -12,7 +12,7 @@ from zhaoshang.reports.render.blocks import parse
 def export(*, text: str, charts: dict, meta: Meta, fmt: str) -> bytes:
     blocks = parse(text)
     if fmt == ExportFormat.MD:
-        return markdown.render(blocks, meta).encode("utf-8")
+        return markdown.render(blocks, meta, charts).encode("utf-8")
     if fmt == ExportFormat.XLSX:
         return xlsx.render(blocks, meta)
     used = {b.chart for b in blocks if b.kind == "chart"}

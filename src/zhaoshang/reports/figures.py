@@ -30,7 +30,7 @@ from zhaoshang.metrics.engine import (
     measure_by_unit,
     measure_grouped,
 )
-from zhaoshang.metrics.indicators import REGISTRY, Basis
+from zhaoshang.metrics.indicators import REGISTRY, Basis, effective
 from zhaoshang.metrics.periods import Period
 from zhaoshang.metrics.rollup import size_band
 from zhaoshang.organisation.choices import UnitKind
@@ -58,7 +58,7 @@ class ReportContext:
         return list(
             Unit.objects.filter(is_active=True, region__path__startswith=self.region.path)
             .exclude(kind=UnitKind.BUREAU)
-            .select_related("assessment_group")
+            .select_related("assessment_group", "region")
             .order_by("assessment_group__order", "assessment_group__name", "order", "name")
         )
 
@@ -98,8 +98,9 @@ class ReportContext:
 
     def records(self, code: str, period: Period | None = None):
         """The records indicator ``code`` counts (the engine's own selection, scoped to the region)."""
-        indicator = REGISTRY[code]
-        qs = indicator.queryset(period or self.period, self.basis)
+        period = period or self.period
+        indicator = effective(code, period)
+        qs = indicator.queryset(period, self.basis)
         return qs.filter(**{f"{indicator.region_path}__path__startswith": self.region.path})
 
     def url(self, code: str, period: Period | None = None, *, unit_id=None, extra=None) -> str | None:

@@ -18,7 +18,7 @@ from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import indicators as metric_indicators
 from zhaoshang.metrics.engine import ZERO
 from zhaoshang.metrics.formatting import yoy_text
-from zhaoshang.metrics.indicators import REGISTRY, Basis, basis_filter
+from zhaoshang.metrics.indicators import REGISTRY, Basis, counted_rows
 from zhaoshang.metrics.periods import Period, month
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Project
@@ -26,10 +26,22 @@ from zhaoshang.reports import rules
 from zhaoshang.reports.choices import ReportKind
 from zhaoshang.reports.document import Doc, Report
 from zhaoshang.reports.figures import ReportContext
+from zhaoshang.reports.landing import landing_section
+from zhaoshang.reports.levels import (
+    level_word,
+    rank_in_parent,
+    ranked_children,
+    regions_leaderboard,
+    regions_section,
+)
 from zhaoshang.reports.links import project_url
+from zhaoshang.reports.mix import mix_paragraphs
+from zhaoshang.reports.people import people_sections
 from zhaoshang.reports.ranking import assessment_code, competition_ranks, rank_groups
 from zhaoshang.reports.sections import (
     activities_paragraph,
+    basis_table,
+    behind_text,
     cell_value,
     charts,
     ctx_scope,
@@ -66,8 +78,17 @@ from zhaoshang.reports.text import (
 
 
 def basis_line(ctx: ReportContext, *extra: str) -> str:
-    """The document's one statement of its basis (SPEC: state the basis once in the header)."""
-    return "（" + "；".join([*extra, str(Basis(ctx.basis).label)]) + "）"
+    """The subtitle under the title: only what the title does not say (a week's dates, a campaign's
+    span); the basis is stated once, in the closing 注 line (``basis_note``)."""
+    return "（" + "；".join(extra) + "）" if extra else ""
+
+
+def basis_note(ctx: ReportContext, *extra: str) -> str:
+    """ "注：本文数据为认定口径。" — the document's one statement of its basis (and period, where the
+    title leaves it out)."""
+    return _("注：{extra}本文数据为{basis}。").format(
+        extra="".join(f"{e}；" for e in extra), basis=Basis(ctx.basis).label
+    )
 
 
 # --- 工作情况汇报 (seed 000) -----------------------------------------------------------------------------
@@ -80,7 +101,12 @@ def summary(ctx: ReportContext) -> Report:
     title = _("{region}{period}招商引资工作情况汇报").format(region=ctx.region.name, period=period.label)
     doc = Doc(title, basis_line(ctx))
     headline(ctx, doc, year=year)
+    doc.p(rank_in_parent(ctx))
     number = 1
+    if ranked_children(ctx.region)[1:]:
+        doc.h1(_("{n}、{level}完成情况").format(n=ordinal(number), level=level_word(ctx.region)))
+        regions_section(ctx, doc, ps=ps)
+        number += 1
     code = assessment_code(period)
     rankings = rank_groups(ctx, code=code)
     if any(r.lines for r in rankings):
@@ -104,6 +130,9 @@ def summary(ctx: ReportContext) -> Report:
     charts(ctx, doc, ps=ps, year=year, by_industry=by_industry)
     doc.h2(_("（三）招商调度情况"))
     dispatch_paragraphs(ctx, doc, ps=ps)
+    basis_table(ctx, doc, ps=ps)
+    landing_section(ctx, doc, ps=ps, scope=ctx_scope(ctx), heading=_("（四）项目落地情况"))
+    people_sections(ctx, doc, ps=ps, number=5)
     number = problems_section(ctx, doc, ps=ps, counts=counts, number=number)
     if ytd(period):
         targets, behind = target_clauses(ctx, ps=ps)
@@ -113,7 +142,7 @@ def summary(ctx: ReportContext) -> Report:
                 p=ps, scope=ctx_scope(ctx), items=clauses(targets)
             )
             if behind:
-                text += _("{names}低于序时进度，需倒排工期、加快推进。").format(names=names(behind))
+                text += behind_text(behind, ctx.period) + _("，需倒排工期、加快推进。")
             doc.p(text)
             targets_table(ctx, doc, ps=ps)
     return _report(ReportKind.SUMMARY, doc, ctx)
@@ -128,9 +157,12 @@ def yearly(ctx: ReportContext) -> Report:
     period, year = ctx.period, ctx.period.end.year
     ps = period_in_sentence(period, year)
     title = _("{region}{year}年招商引资工作总结").format(region=ctx.region.name, year=year)
-    doc = Doc(title, basis_line(ctx, _("统计期间：{p}").format(p=period.label)))
+    doc = Doc(title)
+    doc.closing_note = basis_note(ctx, _("统计期间为{p}").format(p=period.label))
     doc.h1(_("一、主要指标完成情况"))
     headline(ctx, doc, year=year, lag_commencement=False)
+    doc.p(rank_in_parent(ctx))
+    regions_section(ctx, doc, ps=ps)
     if ytd(period):
         targets, behind = target_clauses(ctx, ps=ps)
         if targets:
@@ -138,7 +170,7 @@ def yearly(ctx: ReportContext) -> Report:
                 p=ps, scope=ctx_scope(ctx), items=clauses(targets)
             )
             if behind:
-                text += _("{names}未达到序时进度。").format(names=names(behind))
+                text += behind_text(behind, ctx.period) + "。"
             doc.p(text)
             targets_table(ctx, doc, ps=ps)
     doc.h1(_("二、主要工作情况"))
@@ -151,6 +183,11 @@ def yearly(ctx: ReportContext) -> Report:
     charts(ctx, doc, ps=ps, year=year, by_industry=by_industry)
     doc.h2(_("（三）招商调度情况"))
     dispatch_paragraphs(ctx, doc, ps=ps)
+    basis_table(ctx, doc, ps=ps)
+    landing_section(ctx, doc, ps=ps, scope=ctx_scope(ctx), heading=_("（四）项目落地情况"))
+    doc.h2(_("（五）项目结构情况"))
+    mix_paragraphs(ctx, doc, ps=ps)
+    people_sections(ctx, doc, ps=ps, number=6)
     number = 3
     rankings = rank_groups(ctx, code=assessment_code(period, "year"))
     if any(r.lines for r in rankings):
@@ -210,8 +247,8 @@ def key_projects(ctx: ReportContext, period: Period) -> list[tuple[Project, str,
     week): (project, stage then, what happened during the week). Counted investment ≥ 10亿元;
     withdrawn (退库) projects never count; the basis applies as for every figure."""
     qs = (
-        Project.objects.filter(is_deleted=False, region__path__startswith=ctx.region.path)
-        .filter(basis_filter(ctx.basis))
+        counted_rows(Project, ctx.basis)
+        .filter(is_deleted=False, region__path__startswith=ctx.region.path)
         .exclude(stage=Stage.WITHDRAWN)
         .filter(
             Q(total_investment_wan__gte=rules.KEY_PROJECT_WAN, added_investment_wan__isnull=True)
@@ -382,7 +419,7 @@ def weekly(ctx: ReportContext) -> Report:
             rows.append(
                 [
                     str(index),
-                    link(md(project.name), project_url(project.pk)),
+                    link(md(project.name), project_url(project)),
                     md(project.introducing_unit.name),
                     wan_to_yi(project.counted_investment_wan),
                     str(Stage(stage).label),
@@ -447,7 +484,7 @@ def bulletin(ctx: ReportContext) -> Report:
             p=ps, scope=ctx_scope(ctx), items=clauses(targets), tp=percent(progress)
         )
         if behind:
-            text += _("{names}低于序时进度。").format(names=names(behind))
+            text += behind_text(behind, period) + "。"
         doc.p(text)
         targets_table(ctx, doc, ps=ps)
     else:
@@ -457,6 +494,8 @@ def bulletin(ctx: ReportContext) -> Report:
         ]
         doc.p(_("{p}累计，{scope}{items}。").format(p=ps, scope=ctx_scope(ctx), items=clauses(items)))
 
+    doc.p(rank_in_parent(ctx))
+    regions_section(ctx, doc, ps=ps)
     doc.h1(_("二、考核排名情况"))
     rankings = rank_groups(ctx, code=assessment_code(period))
     ranking_tables(ctx, doc, rankings, ps=ps)
@@ -587,6 +626,8 @@ def leaderboard(ctx: ReportContext) -> Report:
         )
     )
     chart_items = []
+    if ranked_children(ctx.region)[1:]:
+        return _leaderboard_levels(ctx, doc, ps=ps)
     for index, (group, units) in enumerate(ctx.groups, start=1):
         name = str(group) if group is not None else _("未分组单位")
         doc.h1(_("{n}、{group}").format(n=ordinal(index), group=md(name)))
@@ -625,7 +666,7 @@ def leaderboard(ctx: ReportContext) -> Report:
     rows = [
         [
             str(i),
-            link(md(p.name), project_url(p.pk)),
+            link(md(p.name), project_url(p)),
             md(p.introducing_unit.name),
             wan_to_yi(p.counted_investment_wan),
             month_day(p.signed_on),
@@ -653,6 +694,70 @@ def leaderboard(ctx: ReportContext) -> Report:
                 "series": [{"name": _("签约额"), "values": [float(a / 10000) for _n, a in top]}],
                 "unit": _("亿元"),
             },
+        )
+    return _report(ReportKind.LEADERBOARD, doc, ctx)
+
+
+# Units named on a multi-level 龙虎榜 (the counties are ranked in full, the units only at the top).
+TOP_UNITS = 20
+
+
+def _leaderboard_levels(ctx: ReportContext, doc: Doc, *, ps: str) -> Report:
+    """龙虎榜 of a city (or province): the counties (cities) ranked, one row each, then the first
+    units across the whole deployment and the 10亿元以上 projects signed, not a flat list of every
+    unit."""
+    doc.h1(_("一、{level}签约龙虎榜").format(level=level_word(ctx.region)))
+    regions_leaderboard(ctx, doc, ps=ps)
+    doc.h1(_("二、签约额前{n}位单位").format(n=TOP_UNITS))
+    lines = leaderboard_lines(ctx, ctx.units, ctx.period)[:TOP_UNITS]
+    children = ranked_children(ctx.region)
+
+    def area(unit) -> str:
+        """The county (city) a unit belongs to, not its town."""
+        found = [c for c in children if unit.region.path.startswith(c.path)]
+        return md(found[0].name if found else unit.region.name)
+
+    rows = [
+        [
+            str(rank),
+            md(u.name),
+            area(u),
+            link(num(n), ctx.url("signed_projects", unit_id=u.pk)),
+            link(num(b), ctx.url("signed_projects_100m", unit_id=u.pk)),
+            link(cell_value("signed_amount_wan", a), ctx.url("signed_amount_wan", unit_id=u.pk)),
+        ]
+        for rank, u, n, b, a in lines
+    ]
+    header = leaderboard_header()
+    doc.table(
+        _("{p}签约额前{n}位单位").format(p=ps, n=TOP_UNITS),
+        [*header[:2], _("所属地区"), *header[2:]],
+        rows,
+        align=["c", "l", "l", "r", "r", "r"],
+    )
+    projects = (
+        ctx.records("signed_projects_1b")
+        .select_related("introducing_unit", "region")
+        .order_by("-total_investment_wan", "signed_on", "name")
+    )
+    rows = [
+        [
+            str(i),
+            link(md(p.name), project_url(p)),
+            md(p.region.name),
+            md(p.introducing_unit.name),
+            wan_to_yi(p.counted_investment_wan),
+            month_day(p.signed_on),
+        ]
+        for i, p in enumerate(projects, start=1)
+    ]
+    if rows:
+        doc.h1(_("三、签约10亿元以上项目清单"))
+        doc.table(
+            _("{p}签约10亿元以上项目").format(p=ps),
+            [_("序号"), _("项目名称"), _("地区"), _("引进单位"), _("投资额（亿元）"), _("签约日期")],
+            rows,
+            align=["c", "l", "l", "l", "r", "c"],
         )
     return _report(ReportKind.LEADERBOARD, doc, ctx)
 
@@ -689,9 +794,14 @@ def quarterly(ctx: ReportContext) -> Report:
     if targets:
         text = _("{p}累计，{scope}{items}。").format(p=ws, scope=ctx_scope(ctx), items=clauses(targets))
         if behind:
-            text += _("{names}低于序时进度。").format(names=names(behind))
+            text += behind_text(behind, window) + "。"
         doc.p(text)
+    doc.p(rank_in_parent(ctx))
     doc.h1(_("二、评比结果"))
+    if ranked_children(ctx.region)[1:]:
+        # A city rates its counties first (year to date against their targets), then the units.
+        window_ctx = ReportContext(region=ctx.region, period=window, basis=ctx.basis, today=ctx.today)
+        regions_section(window_ctx, doc, ps=ws)
     rankings = rank_groups(ctx, period=window, code=assessment_code(quarter, "quarter"))
     ranking_tables(ctx, doc, rankings, ps=ws)
     for ranking in rankings:
@@ -703,6 +813,7 @@ def quarterly(ctx: ReportContext) -> Report:
                 text += _("，{last}排名末位").format(last=names(last))
             doc.p(text + "。")
     doc.h1(_("三、{q}签约龙虎榜").format(q=qs))
+    regions_leaderboard(ctx, doc, ps=qs)
     rows = []
     for rank, u, n, b, a in leaderboard_lines(ctx, ctx.units, quarter)[:10]:
         rows.append(
@@ -805,6 +916,17 @@ def campaign(ctx: ReportContext) -> Report:
             name=md(name), scope=ctx_scope(ctx), items="；".join(parts)
         )
     )
+    majors = list(ctx.records("signed_projects_1b").order_by("-total_investment_wan", "name"))
+    if majors:
+        doc.p(
+            _("活动期间新签约10亿元以上重大项目{n}个：{items}。").format(
+                n=len(majors),
+                items=names(
+                    f"{md(p.name)}（{value_text('signed_amount_wan', p.counted_investment_wan)}）"
+                    for p in majors[: rules.NAMES_IN_SENTENCE]
+                ),
+            )
+        )
     if ongoing:
         progress = period.time_progress(as_of=ctx.today)
         doc.p(
@@ -896,11 +1018,15 @@ def campaign(ctx: ReportContext) -> Report:
                     f"{md(p.name)}，{wan_to_yi(p.counted_investment_wan)}{_('亿元')}" for p in big_projects
                 )
             )
-        problems.append(
-            _("招大引强未取得有效突破。新签约的{n}个项目中，签约资金过亿元的仅有{b}个{named}。").format(
-                n=num(signed_n), b=num(big_n), named=named
+        if big_n:
+            text = _(
+                "招大引强未取得有效突破。新签约的{n}个项目中，签约资金过亿元的仅有{b}个{named}。"
+            ).format(n=num(signed_n), b=num(big_n), named=named)
+        else:
+            text = _("招大引强未取得有效突破。新签约的{n}个项目中，无签约资金过亿元的项目。").format(
+                n=num(signed_n)
             )
-        )
+        problems.append(text)
     if missed:
         problems.append(
             _("部分单位未完成目标任务。{items}。").format(
@@ -918,9 +1044,85 @@ def campaign(ctx: ReportContext) -> Report:
         doc.p(_("“{name}”活动期间各项目标任务均已完成。").format(name=md(name)))
     elif not results and not completed and not problems:
         doc.p(_("“{name}”活动未下达目标任务，各项指标未触发问题提示，请结合实际补充。").format(name=md(name)))
+    intentions = _intention_projects(ctx)
+    if intentions:
+        problems.append(
+            _("意向项目未取得实质性进展。{items}，目前只签订了意向性协议，尚未正式签约。").format(
+                items=names(
+                    _("总投资{a}的{name}").format(
+                        a=value_text("signed_amount_wan", p.total_investment_wan), name=md(p.name)
+                    )
+                    for p in intentions[: rules.NAMES_IN_SENTENCE]
+                )
+            )
+        )
     for index, text in enumerate(problems, start=1):
         doc.p(f"（{ordinal(index)}）{text}")
+    _campaign_next_steps(
+        ctx, doc, number=4 if unit_targets else 3, name=name, missed=missed, intentions=intentions
+    )
     return _report(ReportKind.CAMPAIGN, doc, ctx)
+
+
+def _intention_projects(ctx: ReportContext) -> list:
+    """Projects of the region that have only an intention agreement (意向协议) and are still open at
+    the campaign's end, by investment: named, never counted as signed."""
+    qs = (
+        Project.objects.filter(
+            is_deleted=False, region__path__startswith=ctx.region.path, is_intention_agreement=True
+        )
+        .filter(basis_filter(ctx.basis))
+        .exclude(stage__in=(Stage.WITHDRAWN, Stage.TERMINATED))
+        .filter(Q(negotiated_on__isnull=True) | Q(negotiated_on__lte=ctx.period.end))
+    )
+    hold = getattr(metric_indicators, "DUPLICATE_HOLD_PATHS", {}).get("projects.Project")
+    if hold:
+        qs = qs.filter(**{hold: False})
+    return list(qs.order_by("-total_investment_wan", "name"))
+
+
+def _campaign_next_steps(
+    ctx: ReportContext, doc: Doc, *, number: int, name: str, missed: dict, intentions: list
+) -> None:
+    """下一步工作打算, from what the campaign left open: signed projects not yet commenced, intention
+    agreements to turn into signings, units that missed their targets."""
+    idle = list(
+        ctx.records("signed_projects")
+        .filter(Q(commenced_on__isnull=True) | Q(commenced_on__gt=ctx.period.end))
+        .order_by("-total_investment_wan", "name")
+    )
+    signed = ctx.measure("signed_projects")
+    steps = []
+    if idle:
+        steps.append(
+            _(
+                "做好项目推进帮扶工作。活动期间签约的{n}个项目中，{m}个尚未开工（{names}），"
+                "各引资单位要落实“一个项目、一个领导、一套班子、一套人马”，限时推进开工。"
+            ).format(
+                n=num(signed),
+                m=len(idle),
+                names=names(md(p.name) for p in idle[: rules.NAMES_IN_SENTENCE])
+                + (_("等") if len(idle) > rules.NAMES_IN_SENTENCE else ""),
+            )
+        )
+    if intentions:
+        steps.append(
+            _("推动意向项目尽快签约。紧盯{names}，加强跟踪洽谈，力争早日正式签约。").format(
+                names=names(md(p.name) for p in intentions[: rules.NAMES_IN_SENTENCE])
+            )
+        )
+    if missed:
+        who = sorted({u for units in missed.values() for u in units})
+        steps.append(
+            _("加强督办考核。对{names}等未完成活动目标任务的单位进行督办，纳入年度考核。").format(
+                names=names(who[:10])
+            )
+        )
+    if not steps:
+        return
+    doc.h1(_("{n}、下一步工作打算").format(n=ordinal(number)))
+    for index, text in enumerate(steps, start=1):
+        doc.p(f"{index}．{text}")
 
 
 # --- 考核结果 ----------------------------------------------------------------------------------------------
@@ -1004,6 +1206,7 @@ def generate(kind: str, ctx: ReportContext) -> Report:
 
 
 def _report(kind: str, doc: Doc, ctx: ReportContext) -> Report:
+    doc.note(doc.closing_note or basis_note(ctx))
     return Report(
         kind=kind,
         title=doc.title,

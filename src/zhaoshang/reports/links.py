@@ -98,8 +98,11 @@ def records_url(
     return f"{base}?{urlencode(query)}"
 
 
-def project_url(project_id: int) -> str | None:
+def project_url(project) -> str | None:
+    """The page of ``project`` — of the record itself where the figures counted its recognised
+    version (core.versions), which has no page of its own."""
+    record_id = getattr(project, "recognised_version_of_id", None) or project.pk
     try:
-        return reverse("projects:detail", args=[project_id])
+        return reverse("projects:detail", args=[record_id])
     except NoReverseMatch:
         return None

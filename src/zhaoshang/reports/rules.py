@@ -32,3 +32,14 @@ LISTED_OR_LEADER_TAGS = ["listed", "leader"]
 HIGH_TECH_TAGS = ["high_tech"]
 # A key project (重点项目) of the weekly report: counted investment of at least 10亿元 (in 万元).
 KEY_PROJECT_WAN = Decimal(100000)
+# The "7755" structure and landing targets (seed 004): 工业项目 and 民营投资项目 each at least 70% of
+# the projects signed; of the 亿元以上 industrial projects signed last year and this year, at least
+# 50% commenced. Deployment constants: they decide the wording (达到 / 未达到), never a figure.
+TARGET_INDUSTRIAL_SHARE = Decimal("0.7")
+TARGET_PRIVATE_SHARE = Decimal("0.7")
+TARGET_LAST_YEAR_COMMENCEMENT = Decimal("0.5")
+TARGET_THIS_YEAR_COMMENCEMENT = Decimal("0.5")
+# Named lists (seed 002: "xxxx年以来新引进投资亿元以上项目…"): the signings since 1 January of this
+# many years before the report's year; at most this many names are written in a sentence.
+SIGNED_SINCE_YEARS_BACK = 1
+NAMES_IN_SENTENCE = 10

@@ -11,20 +11,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhaoshang.core.formatting import wan_to_yi
-from zhaoshang.metrics.engine import ZERO, Figure
+from zhaoshang.metrics.engine import ZERO, Figure, measure
 from zhaoshang.metrics.formatting import yoy_text
-from zhaoshang.metrics.indicators import REGISTRY
+from zhaoshang.metrics.indicators import REGISTRY, Basis
 from zhaoshang.metrics.periods import Period, gap_points, month_end, month_range
 from zhaoshang.metrics.selectors import indicator_table
 from zhaoshang.organisation.choices import IndustryKind, UnitKind
 from zhaoshang.organisation.models import Industry
-from zhaoshang.reports import rules
+from zhaoshang.reports import links, rules
 from zhaoshang.reports.document import Doc
 from zhaoshang.reports.figures import ReportContext
 from zhaoshang.reports.ranking import GroupRanking
 from zhaoshang.reports.text import (
     clauses,
     completion,
+    count_share,
     days,
     difference,
     link,
@@ -374,7 +375,10 @@ def quality_paragraphs(ctx: ReportContext, doc: Doc, *, ps: str, counts: dict[st
             p=ps,
             n=link(_("{n}个").format(n=num(total)), url),
             items=clauses(
-                f"{label}{link(_('{n}个').format(n=num(v)), u)}，{share(v, total)}" for label, v, u in items
+                f"{label}{link(_('{n}个').format(n=num(v)), u)}，{share(v, total)}"
+                if v
+                else _("无{label}").format(label=label)
+                for label, v, u in items
             ),
         )
     )
@@ -520,15 +524,59 @@ def dispatch_paragraphs(ctx: ReportContext, doc: Doc, *, ps: str) -> None:
                 s=share(valuable, leads),
             )
         )
-    funds = ctx.figure("funds_wan")
-    if funds.value or funds.previous:
-        text = _("{p}实际到位资金{v}，{g}").format(
-            p=ps, v=figure_link(ctx, "funds_wan", funds.value), g=yoy_text(funds.growth)
+    funds_paragraph(ctx, doc, ps=ps)
+
+
+def _against_target(ctx: ReportContext, figure: Figure) -> list[str]:
+    """ "完成全年任务的46.5%", "低于序时进度11.9个百分点" for a year-to-date figure with a target."""
+    if not figure.target or not ytd(ctx.period):
+        return []
+    return [
+        part
+        for part in (
+            completion(figure.value, figure.target),
+            progress_gap(figure.value, figure.target, figure.time_progress),
         )
-        if funds.target and ytd(ctx.period):
-            text += "，" + completion(funds.value, funds.target)
-            text += "，" + progress_gap(funds.value, funds.target, funds.time_progress)
-        doc.p(text + upper_platform_funds(ctx) + "。")
+        if part
+    ]
+
+
+def funds_paragraph(ctx: ReportContext, doc: Doc, *, ps: str) -> None:
+    """到位资金 split as seeds 001 and 002 write it: 内资 (RMB in place) with its 省外 and 市外 parts,
+    外资 (万美元) with its 现汇 part, each against its annual target where there is one."""
+    funds = ctx.figure("funds_wan")
+    foreign = ctx.figure("foreign_usd_wan")
+    if not (funds.value or funds.previous or foreign.value):
+        return
+    parts = [
+        _("{p}实际到位资金（内资）{v}").format(p=ps, v=figure_link(ctx, "funds_wan", funds.value)),
+        yoy_text(funds.growth),
+        *_against_target(ctx, funds),
+    ]
+    text = "，".join(parts)
+    outside = [
+        (code, label, ctx.measure(code))
+        for code, label in (
+            ("funds_outside_province_wan", _("省外资金")),
+            ("funds_outside_city_wan", _("市外资金")),
+        )
+    ]
+    if any(v for _c, _l, v in outside):
+        text += _("，其中{items}").format(
+            items="，".join(f"{label}{figure_link(ctx, code, v)}" for code, label, v in outside)
+        )
+    text += upper_platform_funds(ctx) + "。"
+    if foreign.value or foreign.target:
+        cash = ctx.figure("foreign_cash_usd_wan")
+        parts = [
+            _("实际利用外资{v}").format(v=figure_link(ctx, "foreign_usd_wan", foreign.value)),
+            *_against_target(ctx, foreign),
+        ]
+        if cash.value or cash.target:
+            parts.append(_("其中现汇进资{v}").format(v=figure_link(ctx, "foreign_cash_usd_wan", cash.value)))
+            parts += _against_target(ctx, cash)
+        text += "，".join(parts) + "。"
+    doc.p(text)
 
 
 # The upper platforms' recognised funds (zhaoshang.upward), stated beside ours where they were imported:
@@ -549,6 +597,64 @@ def upper_platform_funds(ctx: ReportContext) -> str:
     return _("（{parts}）").format(parts="，".join(parts)) if parts else ""
 
 
+# The indicators compared on both bases (seeds 001, 002: "上报…，市里通报认定…").
+BASIS_CODES = [
+    "signed_projects",
+    "signed_projects_100m",
+    "signed_amount_wan",
+    "commenced_projects",
+    "funds_wan",
+    "funds_outside_province_wan",
+    "funds_outside_city_wan",
+    "foreign_usd_wan",
+    "foreign_cash_usd_wan",
+]
+BASIS_LABELS = {
+    "funds_wan": gettext_lazy("实际到位资金（内资）"),
+    "funds_outside_province_wan": gettext_lazy("其中：省外资金"),
+    "funds_outside_city_wan": gettext_lazy("其中：市外资金"),
+    "foreign_cash_usd_wan": gettext_lazy("其中：现汇进资"),
+}
+
+
+def basis_table(ctx: ReportContext, doc: Doc, *, ps: str, period: Period | None = None) -> None:
+    """上报口径 and 认定口径 side by side for the main indicators, with what recognition took off
+    (核减 = reported − recognised); each figure measured by the engine on its own basis."""
+    period = period or ctx.period
+    rows = []
+    for code in BASIS_CODES:
+        if code not in REGISTRY:
+            continue
+        values = {
+            basis: measure(code, period=period, basis=basis, region=ctx.region)
+            for basis in (Basis.REPORTED, Basis.RECOGNISED)
+        }
+        reported, recognised = values[Basis.REPORTED], values[Basis.RECOGNISED]
+        if not reported and not recognised:
+            continue
+        name = str(BASIS_LABELS.get(code) or phrase(code)[0])
+        rows.append(
+            [
+                f"{name}{header_unit(code)}",
+                link(
+                    cell_value(code, reported), links.records_url(code, period=period, basis=Basis.REPORTED)
+                ),
+                link(
+                    cell_value(code, recognised),
+                    links.records_url(code, period=period, basis=Basis.RECOGNISED),
+                ),
+                cell_value(code, reported - recognised),
+                percent(ratio(recognised, reported)),
+            ]
+        )
+    doc.table(
+        _("{p}{scope}主要指标上报与认定口径对照").format(p=ps, scope=ctx_scope(ctx)),
+        [_("指标"), _("上报口径"), _("认定口径"), _("核减"), _("认定占上报")],
+        rows,
+        align=["l", "r", "r", "r", "r"],
+    )
+
+
 # --- problems (存在的问题), driven by the data ---------------------------------------------------------
 
 
@@ -559,10 +665,14 @@ def _leading_band(ctx: ReportContext, code: str, label: str, ps: str) -> str:
     leading = ctx.records(code).filter(is_leading_industry=True).order_by("-total_investment_wan", "name")
     leading_names = [md(p.name) for p in leading]
     n = len(leading_names)
-    named = _("（{names}）").format(names=names(leading_names)) if 0 < n <= 3 else ""
-    only = _("仅") if ratio(n, total) < rules.LEADING_SHARE_FLOOR else ""
-    return _("{p}新签约{label}{t}个，主导产业项目{only}{n}个{named}，{s}").format(
-        p=ps, label=label, t=num(total), only=only, n=n, named=named, s=share(n, total)
+    # A band whose leading share meets the floor says nothing about weakness: it is left out.
+    if ratio(n, total) >= rules.LEADING_SHARE_FLOOR:
+        return ""
+    if not n:
+        return _("{p}新签约{label}{t}个，无主导产业项目").format(p=ps, label=label, t=num(total))
+    named = _("（{names}）").format(names=names(leading_names)) if n <= 3 else ""
+    return _("{p}新签约{label}{t}个，主导产业项目仅{n}个{named}，{s}").format(
+        p=ps, label=label, t=num(total), n=n, named=named, s=share(n, total)
     )
 
 
@@ -579,27 +689,38 @@ def quality_problems(ctx: ReportContext, *, ps: str, counts: dict[str, Decimal])
             _leading_band(ctx, "signed_projects_20b", _("20亿元以上项目"), ps),
             _leading_band(ctx, "signed_projects_10_20b", _("10-20亿元（不含20亿元）项目"), ps),
         ]
+        bands = [b for b in bands if b]
         bands.append(
-            _("新签约亿元以上项目{t}个，主导产业项目仅{n}个，{s}").format(
-                t=num(total), n=num(counts["leading"]), s=share(counts["leading"], total)
+            _("{p}新签约亿元以上项目{t}个，{c}").format(
+                p="" if bands else ps,
+                t=num(total),
+                c=count_share(_("主导产业项目"), counts["leading"], total, only=True),
             )
         )
         out.append(_("主导产业支撑力不强。") + clauses(bands) + "。")
-    if (
-        ratio(counts["listed"], total) < rules.STRUCTURE_SHARE_FLOOR
-        or ratio(counts["high_tech"], total) < rules.STRUCTURE_SHARE_FLOOR
-    ):
+    weak = [
+        (label, counts[key])
+        for key, label in (
+            ("listed", _("上市公司、头部企业投资项目")),
+            ("high_tech", _("高新技术企业投资项目")),
+        )
+        if ratio(counts[key], total) < rules.STRUCTURE_SHARE_FLOOR
+    ]
+    if weak:
+        # Only the shares below the floor are called weak ("仅"); none at all is "无…".
+        context = [
+            f"{label}{share(counts[key], total)}"
+            for key, label in (("manufacturing", _("制造业项目")), ("strategic", _("战略性新兴产业项目")))
+            if counts[key]
+        ]
+        low = [
+            _("{label}仅{s}").format(label=label, s=share(v, total))
+            if v
+            else _("无{label}").format(label=label)
+            for label, v in weak
+        ]
         out.append(
-            _(
-                "项目结构不优。{p}签约的亿元以上项目中，制造业项目{sm}，战略性新兴产业项目{ss}，"
-                "上市公司、头部企业投资项目仅{sl}，高新技术企业投资项目仅{sh}。"
-            ).format(
-                p=ps,
-                sm=share(counts["manufacturing"], total),
-                ss=share(counts["strategic"], total),
-                sl=share(counts["listed"], total),
-                sh=share(counts["high_tech"], total),
-            )
+            _("项目结构不优。{p}签约的亿元以上项目中，{items}。").format(p=ps, items="，".join(context + low))
         )
     if counts["leased"] > counts["acquisition"]:
         out.append(
@@ -795,12 +916,26 @@ def target_clauses(
         name, _unit = phrase(code)
         target = targets[code]
         out.append(
-            f"{name}{figure_link(ctx, code, value, period)}，{completion(value, target)}，"
-            f"{progress_gap(value, target, progress)}"
+            "，".join(
+                p
+                for p in (
+                    f"{name}{figure_link(ctx, code, value, period)}",
+                    completion(value, target),
+                    progress_gap(value, target, progress),
+                )
+                if p
+            )
         )
-        if value / target < progress:
+        if value / target < min(progress, Decimal(1)):
             behind.append(name)
     return out, behind
+
+
+def behind_text(behind: list[str], period: Period) -> str:
+    """ "A、B低于序时进度" while the year runs; "A、B未完成全年任务" once it is over (序时进度 100%)."""
+    if period.time_progress() >= 1:
+        return _("{names}未完成全年任务").format(names=names(behind))
+    return _("{names}低于序时进度").format(names=names(behind))
 
 
 def targets_table(ctx: ReportContext, doc: Doc, *, ps: str, period: Period | None = None) -> None:
@@ -809,30 +944,32 @@ def targets_table(ctx: ReportContext, doc: Doc, *, ps: str, period: Period | Non
     period = period or ctx.period
     targets = ctx.region_targets(period.year)
     progress = period.time_progress()
+    closed = progress >= 1
     rows = []
     for code in TARGET_ORDER:
         if code not in targets or code not in REGISTRY or not targets[code]:
             continue
         value, target = ctx.measure(code, period), targets[code]
         name, _unit = phrase(code)
-        gap = gap_points(value / target, progress, share_places())
-        rows.append(
-            [
-                f"{name}{header_unit(code)}",
-                cell_value(code, target),
-                link(cell_value(code, value), ctx.url(code, period)),
-                percent(value / target),
-                num(gap),
-            ]
-        )
-    doc.table(
-        _("{p}{scope}主要指标完成情况（序时进度{tp}）").format(
+        row = [
+            f"{name}{header_unit(code)}",
+            cell_value(code, target),
+            link(cell_value(code, value), ctx.url(code, period)),
+            percent(value / target),
+        ]
+        if not closed:
+            row.append(num(gap_points(value / target, progress, share_places())))
+        rows.append(row)
+    header = [_("指标"), _("全年目标"), _("完成"), _("完成率")]
+    if closed:
+        # The year is over: 序时进度 is 100% and the gap column would only repeat the completion.
+        caption = _("{p}{scope}主要指标完成情况").format(p=ps, scope=ctx_scope(ctx))
+    else:
+        caption = _("{p}{scope}主要指标完成情况（序时进度{tp}）").format(
             p=ps, scope=ctx_scope(ctx), tp=percent(progress)
-        ),
-        [_("指标"), _("全年目标"), _("完成"), _("完成率"), _("超（低于）序时进度（个百分点）")],
-        rows,
-        align=["l", "r", "r", "r", "r"],
-    )
+        )
+        header.append(_("超（低于）序时进度（个百分点）"))
+    doc.table(caption, header, rows, align=["l", "r", "r", "r", "r"][: len(header)])
 
 
 def fig_text(ctx: ReportContext, code: str, figure: Figure, period: Period | None = None) -> str:

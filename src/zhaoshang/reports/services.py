@@ -139,6 +139,12 @@ def reports_supersede(*, month: datetime.date) -> int:
     ).update(superseded_at=timezone.now())
 
 
+def default_issued_on(period, today: datetime.date) -> datetime.date:
+    """成文日期 by default: the period's closing date for a past period (a 1–7月 report generated in
+    December is dated 7月31日, not the day it was generated), today while the period runs."""
+    return min(period.end, today)
+
+
 def report_draft_create(
     *,
     user,
@@ -170,7 +176,7 @@ def report_draft_create(
         generated_at=timezone.now(),
         classification=DEFAULT_CLASSIFICATION,
         issuer=default_issuer(region),
-        issued_on=today,
+        issued_on=default_issued_on(period, today),
     )
     return record_create(user=user, instance=draft)
 

@@ -36,6 +36,18 @@ def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     return Decimal(part) / whole if whole else None
 
 
+def count_share(
+    label: str, part: Decimal | int, whole: Decimal | int, unit: str = "个", *, only=False
+) -> str:
+    """ "主导产业项目35个，占比53%" ("仅" before the count when ``only``); "无主导产业项目" when there
+    is none (never "0个，占比0%")."""
+    if not part:
+        return _("无{label}").format(label=label)
+    return _("{label}{only}{n}{unit}，{s}").format(
+        label=label, only=_("仅") if only else "", n=plain(part), unit=unit, s=share(part, whole)
+    )
+
+
 def share(part: Decimal | int, whole: Decimal | int) -> str:
     """ "占比72.7%" (empty when there is no whole)."""
     value = ratio(part, whole)
@@ -65,8 +77,10 @@ def completion(value: Decimal, target: Decimal | None, *, whole_year: bool = Tru
 
 
 def progress_gap(value: Decimal, target: Decimal | None, time_progress: Decimal) -> str:
-    """ "超序时进度3.1个百分点" / "低于序时进度2个百分点" (completion − time progress)."""
-    if not target:
+    """ "超序时进度3.1个百分点" / "低于序时进度2个百分点" / "与序时进度持平" (completion − time
+    progress); empty without a target, and once the year is over (序时进度 100%: the completion says
+    it all)."""
+    if not target or time_progress >= 1:
         return ""
     return gap_text(gap_points(Decimal(value) / Decimal(target), time_progress, share_places()))
 

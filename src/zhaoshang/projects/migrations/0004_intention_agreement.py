@@ -2,18 +2,7 @@
 
 from django.db import migrations, models
 
-from zhaoshang.metrics.rollup import drop_trigger_sql
-
-
-def drop_summary_triggers(apps, schema_editor):
-    """SQLite rebuilds the project table to add a constraint, and refuses to while the monthly
-    summary's triggers (metrics.rollup) name it. They go here; ``migrate`` recreates them at its end
-    (metrics' post_migrate ``ensure_triggers``) and has the next read rebuild the summary."""
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for statement in drop_trigger_sql("sqlite"):
-            cursor.execute(statement)
+from zhaoshang.metrics.rollup import drop_triggers_before_rebuild
 
 
 class Migration(migrations.Migration):
@@ -23,7 +12,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_summary_triggers, migrations.RunPython.noop),
+        migrations.RunPython(drop_triggers_before_rebuild, migrations.RunPython.noop),
         migrations.AddField(
             model_name='project',
             name='is_intention_agreement',

@@ -14,9 +14,11 @@ present on government PCs; Word substitutes where they are missing.
 """
 
 import io
+import re
 from xml.sax.saxutils import quoteattr
 
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -198,68 +200,179 @@ def _spans(paragraph, spans: list[Span], *, east_asia: str | None = None, size=N
             _fonts(run, east_asia, size)
 
 
-def _text_width(spans: list[Span]) -> float:
-    return sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in "".join(s.text for s in spans))
+# Widths in 五号 characters (10.5 pt ≈ 3.7 mm): a Chinese character is one, a digit or Latin letter
+# about half, "%" and "—" a little more.
+def _char_width(c: str) -> float:
+    if ord(c) > 0x2E80:
+        return 1.0
+    if c in "%—":
+        return 0.9
+    return 0.6
 
 
-def _column_widths(block: Block, columns: int) -> list[float]:
-    """Millimetres per column over the 156 mm text width: short columns (numbers, dates) as wide as
-    their widest cell, long ones (names) share the rest. Headers may wrap onto two lines."""
-    char_mm, padding_mm, short_mm = 3.8, 4.2, 30.0
-    desired = []
+def _text_width(spans: list[Span] | str) -> float:
+    text = spans if isinstance(spans, str) else "".join(s.text for s in spans)
+    return sum(_char_width(c) for c in text)
+
+
+_NUMBER = re.compile(r"^[-+]?[\d.,]+%?$|^—$")
+# A 五号 character is 3.7 mm; cells carry 1 mm margins left and right (set on the table), plus slack.
+CHAR_MM, PADDING_MM = 3.8, 2.8
+CELL_MARGIN_TWIPS = 57  # 1 mm
+SMALLEST_TABLE_PT = 7.5  # 小六: a table too wide even for a landscape page is set smaller, down to this
+# Page widths of the text block: portrait A4, and a landscape A4 section for wide tables.
+PORTRAIT_MM = TEXT_WIDTH_MM
+LANDSCAPE_MM = 297 - 37 - 35
+
+
+def _is_number(spans: list[Span]) -> bool:
+    return bool(_NUMBER.match("".join(s.text for s in spans).strip()))
+
+
+def _layout(block: Block, columns: int) -> tuple[list[float], bool, list[bool], float]:
+    """(millimetres per column, landscape?, numeric column?) for a table.
+
+    A column of numbers (and a short column: dates, ranks) is never narrower than its widest cell,
+    so that no number breaks across lines; headers may wrap onto up to three lines; long text
+    columns (names) take the rest, down to four characters. A table whose minimum does not fit the
+    portrait width goes on a landscape page; one too wide for that is set in a smaller type (the
+    last value: the type size in points), never with its numbers broken."""
+    minimum, desired, numeric = [], [], []
     for i in range(columns):
         cells = [row[i] for row in block.rows if i < len(row)]
+        is_numeric = bool(cells) and all(_is_number(c) or not plain_text(c) for c in cells)
         body = max((_text_width(c) for c in cells), default=1.0)
-        head = _text_width(block.header[i]) / 2 if i < len(block.header) else 1.0
-        desired.append(max(body, head, 2.0) * char_mm + padding_mm)
-    if sum(desired) <= TEXT_WIDTH_MM:
-        return [TEXT_WIDTH_MM * w / sum(desired) for w in desired]
-    short = [w if w <= short_mm else 0.0 for w in desired]
-    rest = TEXT_WIDTH_MM - sum(short)
-    long_total = sum(w for w in desired if w > short_mm)
-    if rest < 20 * sum(1 for w in desired if w > short_mm) or not long_total:
-        return [TEXT_WIDTH_MM * w / sum(desired) for w in desired]
-    return [w if w <= short_mm else rest * w / long_total for w in desired]
+        head = _text_width(block.header[i]) if i < len(block.header) else 1.0
+        short = is_numeric or body <= 8
+        # The header wraps onto three lines at most, and keeps a run of Latin letters or digits whole.
+        header_text = plain_text(block.header[i]) if i < len(block.header) else ""
+        latin_runs = re.findall(r"[\x00-\u2e7f]+", header_text)
+        head_min = max([head / 3, *(_text_width(w) for w in latin_runs)])
+        need = max(body, head_min, 2.0) if short else max(min(body, 4.0), head_min, 2.0)
+        minimum.append(need * CHAR_MM + PADDING_MM)
+        desired.append(max(body, head / 2, 2.0) * CHAR_MM + PADDING_MM)
+        numeric.append(is_numeric)
+    landscape = sum(minimum) > PORTRAIT_MM
+    width = LANDSCAPE_MM if landscape else PORTRAIT_MM
+    size = TABLE_SIZE.pt
+    if sum(desired) <= width:
+        # Everything fits as wished: widen proportionally to the full text width.
+        return [width * w / sum(desired) for w in desired], landscape, numeric, size
+    if sum(minimum) >= width:
+        # Smaller type: the text part of each column shrinks with it, the padding does not.
+        text_mm = sum(minimum) - PADDING_MM * columns
+        scale = max((width - PADDING_MM * columns) / text_mm, SMALLEST_TABLE_PT / TABLE_SIZE.pt)
+        size = TABLE_SIZE.pt * scale
+        return [(m - PADDING_MM) * scale + PADDING_MM for m in minimum], landscape, numeric, size
+    # Between the minimum and the wish: every column gets its minimum, the rest is shared by how
+    # much more each column would like.
+    spare = width - sum(minimum)
+    extra = [d - m for d, m in zip(desired, minimum, strict=True)]
+    total = sum(extra) or 1.0
+    return [m + spare * e / total for m, e in zip(minimum, extra, strict=True)], landscape, numeric, size
 
 
-def _table(document, block: Block) -> None:
+def plain_text(spans: list[Span]) -> str:
+    return "".join(s.text for s in spans)
+
+
+def _set_orientation(section, landscape: bool) -> None:
+    _page(section)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+        section.left_margin, section.right_margin = Mm(37), Mm(35)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+
+
+def _row_props(tr, *, header: bool = False) -> None:
+    """A row never splits across pages; the header row repeats on every page."""
+    trpr = tr.get_or_add_trPr()
+    cant = OxmlElement("w:cantSplit")
+    cant.set(qn("w:val"), "true")
+    trpr.append(cant)
+    if header:
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        trpr.append(repeat)
+
+
+def _no_wrap(cell) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    tcpr.append(OxmlElement("w:noWrap"))
+
+
+def _table(document, block: Block, caption=None) -> None:
     columns = max([len(block.header), *(len(r) for r in block.rows)])
+    widths_mm, landscape, numeric, size_pt = _layout(block, columns)
+    size = Pt(size_pt) if size_pt < TABLE_SIZE.pt else None
+    if landscape:
+        # A wide table on its own landscape page(s), its caption with it; portrait again after.
+        section = document.add_section(WD_SECTION.NEW_PAGE)
+        _set_orientation(section, True)
+        if caption is not None:
+            moved = document.add_paragraph(style=document.styles["公文表题"])
+            _spans(moved, caption.spans)
     table = document.add_table(rows=1 + len(block.rows), cols=columns)
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = [Mm(w) for w in _column_widths(block, columns)]
-    # Word reads the cells' widths, LibreOffice the grid's: set both.
+    widths = [Mm(w) for w in widths_mm]
+    # Word reads the cells' widths, LibreOffice the grid's: set both, and a fixed layout.
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(int(width.twips)))
+    tblpr = table._tbl.tblPr
+    fixed = OxmlElement("w:tblLayout")
+    fixed.set(qn("w:type"), "fixed")
+    tblpr.append(fixed)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tblpr.append(margins)
     # Cells straight from each row's XML: python-docx's ``table.rows[i]`` and ``row.cells`` walk the
     # whole table on every call, which is quadratic for a bulletin's 3 000-unit table. No cell here
     # is merged, so a row's <w:tc> elements are its cells.
     style_id = document.styles["公文表格"].style_id
-    rows = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+    trs = table._tbl.tr_lst
+    rows = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in trs]
     for cells in rows:
         for cell, width in zip(cells, widths, strict=True):
             cell.width = width
-    header_row = table._tbl.tr_lst[0]
-    # The header row repeats on every page.
-    trpr = header_row.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    trpr.append(repeat)
+    for index, tr in enumerate(trs):
+        _row_props(tr, header=index == 0)
     for i in range(columns):
         paragraph = rows[0][i].paragraphs[0]
         paragraph._p.get_or_add_pPr().style = style_id
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        # The header and the first row stay with the caption: no table starts with one row at a
+        # page's foot.
+        paragraph.paragraph_format.keep_with_next = True
         _spans(
-            paragraph, block.header[i] if i < len(block.header) else [], east_asia=HEI_FONT, size=TABLE_SIZE
+            paragraph,
+            block.header[i] if i < len(block.header) else [],
+            east_asia=HEI_FONT,
+            size=size or TABLE_SIZE,
         )
-    for cells, row in zip(rows[1:], block.rows, strict=True):
+    for index, (cells, row) in enumerate(zip(rows[1:], block.rows, strict=True)):
         for i in range(columns):
             paragraph = cells[i].paragraphs[0]
             paragraph._p.get_or_add_pPr().style = style_id
             align = block.align[i] if i < len(block.align) else "c"
             paragraph.alignment = ALIGN[align]
-            _spans(paragraph, row[i] if i < len(row) else [])
+            if index == 0 and len(block.rows) > 1:
+                paragraph.paragraph_format.keep_with_next = True
+            spans = row[i] if i < len(row) else []
+            if numeric[i] or _is_number(spans):
+                _no_wrap(cells[i])
+            _spans(paragraph, spans)
+            if size is not None:
+                for run in paragraph.runs:
+                    run.font.size = size
     document.add_paragraph(style=document.styles["公文注释"])
 
 
@@ -274,6 +387,38 @@ def _chart(document, block: Block, png: bytes | None) -> None:
     paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(15))
     caption = document.add_paragraph(block.caption, style=document.styles["公文注释"])
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+# 二号 (22 pt) characters on one line of the 156 mm text block.
+TITLE_LINE = 20
+
+
+def _title(paragraph, spans: list[Span]) -> None:
+    """The title, broken by hand into balanced lines when it is longer than one, so that its last
+    line never holds a lone character (and the break never falls inside a number)."""
+    text = "".join(s.text for s in spans)
+    width = _text_width(text)
+    if width <= TITLE_LINE:
+        _spans(paragraph, spans)
+        return
+    lines = int(-(-width // TITLE_LINE))
+    target = width / lines
+    breaks, run = [], 0.0
+    for index, char in enumerate(text):
+        run += _char_width(char)
+        nxt = text[index + 1] if index + 1 < len(text) else ""
+        inside_number = char.isdigit() and (nxt.isdigit() or nxt in ".%")
+        if run >= target * (len(breaks) + 1) and not inside_number and nxt and len(breaks) < lines - 1:
+            breaks.append(index + 1)
+    pieces, last = [], 0
+    for b in breaks:
+        pieces.append(text[last:b])
+        last = b
+    pieces.append(text[last:])
+    for n, piece in enumerate(pieces):
+        run = paragraph.add_run(piece)
+        if n < len(pieces) - 1:
+            run.add_break()
 
 
 def render(blocks: list[Block], meta: Meta, charts: dict[str, bytes]) -> bytes:
@@ -321,10 +466,18 @@ def render(blocks: list[Block], meta: Meta, charts: dict[str, bytes]) -> bytes:
         ppr.append(border)
         document.add_paragraph()
 
+    pending_caption = None
+    portrait_after = False  # a landscape table was set: portrait again after it (and its 注)
     for block in blocks:
         kind = block.kind
+        if portrait_after and kind != "note":
+            _set_orientation(document.add_section(WD_SECTION.NEW_PAGE), False)
+            portrait_after = False
+        if pending_caption is not None and kind != "table":
+            _spans(document.add_paragraph(style=document.styles["公文表题"]), pending_caption.spans)
+            pending_caption = None
         if kind == "title":
-            _spans(document.add_paragraph(style=document.styles["公文标题"]), block.spans)
+            _title(document.add_paragraph(style=document.styles["公文标题"]), block.spans)
         elif kind == "subtitle":
             _spans(document.add_paragraph(style=document.styles["公文副标题"]), block.spans)
         elif kind == "heading":
@@ -334,13 +487,24 @@ def render(blocks: list[Block], meta: Meta, charts: dict[str, bytes]) -> bytes:
             _spans(document.add_paragraph(style=document.styles["Normal"]), block.spans)
         elif kind == "note":
             _spans(document.add_paragraph(style=document.styles["公文注释"]), block.spans)
+            if portrait_after:
+                _set_orientation(document.add_section(WD_SECTION.NEW_PAGE), False)
+                portrait_after = False
         elif kind == "caption":
-            _spans(document.add_paragraph(style=document.styles["公文表题"]), block.spans)
+            pending_caption = block
         elif kind == "table":
-            _table(document, block)
+            columns = max([len(block.header), *(len(r) for r in block.rows)])
+            wide = _layout(block, columns)[1]
+            if pending_caption is not None and not wide:
+                _spans(document.add_paragraph(style=document.styles["公文表题"]), pending_caption.spans)
+            _table(document, block, pending_caption if wide else None)
+            pending_caption = None
+            portrait_after = wide
         elif kind == "chart":
             _chart(document, block, charts.get(block.chart))
 
+    if portrait_after:
+        _set_orientation(document.add_section(WD_SECTION.NEW_PAGE), False)
     closing = [meta.issuer] if meta.issuer else []
     if meta.issued_on:
         closing.append(full_date(meta.issued_on))

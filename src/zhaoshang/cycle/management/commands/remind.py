@@ -2,8 +2,8 @@
 
 On a month's deadline day and every day after it until the bureau closes the month, each unit that
 has not confirmed the month gets one in-app notice (its reporters and heads) — at most one a day per
-unit, so running it twice a day, or after the bureau pressed 催报, sends nothing more. Run daily
-from cron, next to ``zhaoshang supervise``::
+unit, so running it twice a day, or after the bureau pressed 催报, sends nothing more. Runs daily as
+the scheduled job ``remind`` (zhaoshang.core.jobs.SCHEDULE, 08:30); without the worker, from cron::
 
     # /etc/cron.d/zhaoshang — every day at 08:30, as the application user
     30 8 * * *  zhaoshang  /opt/zhaoshang/.venv/bin/zhaoshang remind >> /var/log/zhaoshang/remind.log 2>&1

@@ -10,10 +10,10 @@ from zhaoshang.metrics.numbers import fixed
 
 
 class Command(BaseCommand):
-    help = _("月度汇总:rebuild 从记录重新生成;verify 与记录逐项核对(不一致时以1退出)")
+    help = _("月度汇总:rebuild 从记录重新生成;settle 处理待刷新标记;verify 与记录逐项核对(不一致时以1退出)")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=("rebuild", "verify"))
+        parser.add_argument("action", choices=("rebuild", "settle", "verify"))
 
     def handle(self, *args, action: str, **options) -> None:
         started = time.monotonic()
@@ -22,6 +22,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("月度汇总已重新生成:{rows}行,用时{seconds}秒。").format(
                     rows=rows, seconds=fixed(time.monotonic() - started, 1)
+                )
+            )
+            return
+        if action == "settle":
+            pending = rollup.RollupMark.objects.count()
+            rollup.settle()
+            self.stdout.write(
+                _("已处理{n}个待刷新标记,用时{seconds}秒。").format(
+                    n=pending, seconds=fixed(time.monotonic() - started, 1)
                 )
             )
             return

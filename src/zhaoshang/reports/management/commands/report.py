@@ -25,6 +25,7 @@ from zhaoshang.reports.exports import export
 from zhaoshang.reports.services import (
     DEFAULT_CLASSIFICATION,
     campaign_by_name,
+    default_issued_on,
     default_issuer,
     report_build,
 )
@@ -48,7 +49,12 @@ class Command(BaseCommand):
         parser.add_argument("--number", default="", help=_("文号,如 荆区招办〔2022〕8号"))
         parser.add_argument("--classification", default=DEFAULT_CLASSIFICATION, help=_("密级,默认 内部资料"))
         parser.add_argument("--issuer", default=None, help=_("发文单位"))
-        parser.add_argument("--date", default=None, metavar="YYYY-MM-DD", help=_("成文日期,默认今天"))
+        parser.add_argument(
+            "--date",
+            default=None,
+            metavar="YYYY-MM-DD",
+            help=_("成文日期,默认为统计期间的截止日(期间未结束时为今天)"),
+        )
 
     def handle(self, *args, kind, start, end, week, campaign, basis, fmt, output, region, **options) -> None:
         if fmt is None:
@@ -66,11 +72,11 @@ class Command(BaseCommand):
                 raise CommandError(_("还没有区划数据,请先导入区划或运行 zhaoshang demo。"))
         today = timezone.localdate()
         try:
-            issued_on = datetime.date.fromisoformat(options["date"]) if options["date"] else today
+            issued_on = datetime.date.fromisoformat(options["date"]) if options["date"] else None
         except ValueError as error:
             raise CommandError(_("成文日期格式应为 YYYY-MM-DD。")) from error
         try:
-            report, _period = report_build(
+            report, period = report_build(
                 kind=kind,
                 region=scope,
                 basis=basis,
@@ -82,6 +88,8 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from error
+        if issued_on is None:
+            issued_on = default_issued_on(period, today)
         meta = Meta(
             title=report.title,
             classification=options["classification"] or "",

@@ -9,7 +9,8 @@ Chinese, grouped by rule; it exits 0 whatever it finds. Read only unless asked:
 - ``--pool`` puts newly found possible duplicates into the review pool, which holds them out of
   every figure until the bureau resolves them (防水分).
 
-Run daily from cron or a systemd timer; no scheduler process is needed::
+Runs daily as the scheduled job ``supervise`` (zhaoshang.core.jobs.SCHEDULE, 07:00); without the
+worker, cron or a systemd timer can run it directly::
 
     # /etc/cron.d/zhaoshang — every day at 07:30, as the application user
     30 7 * * *  zhaoshang  /opt/zhaoshang/.venv/bin/zhaoshang supervise --open-tickets --pool >> /var/log/zhaoshang/supervise.log 2>&1
