@@ -269,6 +269,15 @@ def test_docs_are_served_without_cdn(people, client_as):
     assert "/static/drf_spectacular_sidecar/" in page
     assert "cdn" not in page.lower()
     assert client.get("/api/schema/").status_code == 200
+    # The UI's files ship with the app (collectstatic serves them; nothing from the internet).
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    scripts = re.findall(r'/static/(drf_spectacular_sidecar/[^"\']+\.js)', page)
+    assert scripts and all(finders.find(path) for path in scripts)
+    redoc = client.get("/api/redoc/").content.decode()
+    assert "/static/drf_spectacular_sidecar/redoc/" in redoc
 
 
 def test_security_administrator_revokes_any_token(people, make_user, client_as):
@@ -390,3 +399,109 @@ def test_lists_cost_fixed_queries(units, people, path, django_assert_max_num_que
     with django_assert_max_num_queries(6):
         response = client.get(path)
     assert response.status_code == 200 and response.json()["count"] >= 4
+
+
+def test_token_command_audits_the_operator(people, capsys):
+    call_command("api_token", "create", "--user", people.head_a.username, "--name", "市级系统")
+    token_id, key = capsys.readouterr().out.strip().split("\t")
+    entry = AuditEntry.objects.get(model="api.apitoken", object_id=token_id, action="create")
+    assert entry.username.startswith("cli:")
+    assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/projects/").status_code == 200
+
+
+def test_schema_is_valid_without_warnings():
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_projects_leads_activities_written_through_the_forms(units, people):
+    head = api(people.head_a)
+    created = head.post(
+        "/api/projects/",
+        {
+            "name": "新能源电池项目",
+            "investor_name": "湖北某某新能源有限公司",
+            "introducing_unit": units.chuandian.pk,
+            "kind": "new",
+            "total_investment_wan": "52000",
+            "stage": "signed",
+            "signed_on": "2022-05-18",
+            "submit": True,
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    project = created.json()
+    assert (project["investor_name"], project["region"], project["review_status"]) == (
+        "湖北某某新能源有限公司",
+        units.chuandian.region_id,  # lands in the introducing unit's region unless said otherwise
+        "submitted",
+    )
+    # The form's rules, in Chinese: a signed stage needs a signing date.
+    bad = head.post(
+        "/api/projects/",
+        {
+            "name": "x",
+            "investor_name": "y",
+            "introducing_unit": units.chuandian.pk,
+            "kind": "new",
+            "total_investment_wan": "1",
+            "stage": "signed",
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "必须填写签约日期" in str(bad.json())
+    # Reporting for another unit is not a choice.
+    other = head.post(
+        "/api/projects/",
+        {
+            "name": "x",
+            "investor_name": "y",
+            "introducing_unit": units.mashan.pk,
+            "kind": "new",
+            "total_investment_wan": "1",
+            "stage": "negotiating",
+        },
+        content_type="application/json",
+    )
+    assert other.status_code == 400 and "introducing_unit" in other.json()
+
+    # Submitted records stay editable for the unit until recognised; the bureau recognises, then the
+    # unit's change is refused (locked) while the bureau's goes through.
+    bureau = api(people.county_bureau)
+    assert bureau.post(f"/api/projects/{project['id']}/recognise/").status_code == 200
+    locked = head.patch(f"/api/projects/{project['id']}/", {"note": "改"}, content_type="application/json")
+    assert locked.status_code == 403
+    changed = bureau.patch(
+        f"/api/projects/{project['id']}/", {"note": "已核实合同"}, content_type="application/json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["investor_name"] == "湖北某某新能源有限公司"
+    assert AuditEntry.objects.filter(
+        model="projects.project", object_id=str(project["id"]), action="update"
+    ).exists()
+
+    lead = head.post(
+        "/api/leads/",
+        {
+            "title": "某企业拟扩产",
+            "unit": units.chuandian.pk,
+            "reported_on": "2022-05-02",
+            "is_valuable": True,
+        },
+        content_type="application/json",
+    )
+    assert lead.status_code == 201, lead.content
+    # Whether a lead is valuable is the bureau's judgement: the unit's value is ignored.
+    assert lead.json()["is_valuable"] is None
+    activity = head.post(
+        "/api/activities/",
+        {
+            "kind": "trip",
+            "unit": units.chuandian.pk,
+            "started_on": "2022-05-03",
+            "destination": "深圳",
+            "partner_units": [units.mashan.pk],
+        },
+        content_type="application/json",
+    )
+    assert activity.status_code == 201, activity.content

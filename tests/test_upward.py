@@ -217,6 +217,8 @@ def test_pages(tmp_path, data, bureau, client_as, region_tree, make_user):
     )
     assert response.status_code == 200 and "不予认定的项目必须填写原因" in response.content.decode()
     client.post(f"/upward/projects/{a.pk}/city/", {"code": "JZ-7", "status": "registered"})
+    unit_head = client_as(make_user(Role.UNIT_HEAD, unit=a.introducing_unit))
+    assert unit_head.get(f"/upward/projects/{a.pk}/city/").status_code == 403
     assert PlatformRecord.objects.get(project=a, platform="city").code == "JZ-7"
 
 
@@ -265,3 +267,67 @@ def test_column_map_validation():
     with pytest.raises(ValidationError):
         bad.full_clean()
     ColumnMap(platform=Platform.PROVINCE, sheet=Sheet.FUNDS, columns=[["month", "月份"]]).full_clean()
+
+
+def test_commands(tmp_path, data, bureau):
+    from django.core.management import call_command
+
+    out = tmp_path / "up.xlsx"
+    call_command(
+        "upward",
+        "export",
+        "--platform",
+        "province",
+        "--period",
+        "2022-03",
+        "--user",
+        bureau.username,
+        "-o",
+        str(out),
+    )
+    assert openpyxl.load_workbook(out)["到位资金"].max_row == 1 + 3  # 甲, 丙, 丁 (recognised basis)
+    call_command(
+        "upward",
+        "import",
+        str(upper_file(tmp_path, PROVINCE_ROWS)),
+        "--platform",
+        "province",
+        "--user",
+        bureau.username,
+    )
+    assert PlatformFunds.objects.count() == 4
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command(
+            "upward",
+            "import",
+            str(upper_file(tmp_path, [("P-999", "x", "2022-03", 1, "已认定", None)])),
+            "--platform",
+            "province",
+            "--user",
+            bureau.username,
+        )
+
+
+def test_reports_state_the_upper_figure_beside_ours(tmp_path, data, bureau, region_tree):
+    from zhaoshang.reports.figures import ReportContext
+    from zhaoshang.reports.generators import generate
+
+    def summary():
+        ctx = ReportContext(
+            region=region_tree.jingzhou,
+            period=periods.month_range(2022, 3, 2022, 4),
+            basis="recognised",
+            today=datetime.date(2022, 5, 10),
+            campaign=None,
+        )
+        return generate("summary", ctx).markdown
+
+    # Before any import, only our figure: recognised 800 + 500 + 200 + 100 = 1600万元 = 0.16亿元.
+    before = summary()
+    assert "0.16亿元" in before and "平台认定" not in before
+    services.upward_import(user=bureau, platform=Platform.PROVINCE, path=upper_file(tmp_path, PROVINCE_ROWS))
+    # The province recognised 700 + 500 + 300 + 0 = 1500万元 = 0.15亿元, stated in the funds sentence.
+    line = next(line for line in summary().splitlines() if "平台认定" in line)
+    assert "实际到位资金" in line and line.endswith("（省平台认定0.15亿元）。")

@@ -332,6 +332,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectKindEnum": "zhaoshang.projects.choices.ProjectKind",
+        "ActivityKindEnum": "zhaoshang.activities.choices.ActivityKind",
+        "UnitKindEnum": "zhaoshang.organisation.choices.UnitKind",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
 }

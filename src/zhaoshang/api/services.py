@@ -18,10 +18,15 @@ def token_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def token_create(*, user, name: str, actor=None) -> tuple[ApiToken, str]:
+_SELF = object()
+
+
+def token_create(*, user, name: str, actor=_SELF) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns it and its key (shown once, never stored in clear).
 
-    The three administrator roles get none: the API serves business data, which they may not read."""
+    The three administrator roles get none: the API serves business data, which they may not read.
+    ``actor`` is who creates it (the user themself by default; ``None``: whoever the audit context
+    names, e.g. ``cli:<account>`` for the command)."""
     name = name.strip()
     if not name:
         raise ValidationError(_("请填写令牌用途。"))
@@ -34,7 +39,7 @@ def token_create(*, user, name: str, actor=None) -> tuple[ApiToken, str]:
             action=AuditAction.CREATE,
             obj=token,
             after={"user": user.username, "name": token.name, "prefix": token.prefix},
-            user=actor or user,
+            user=user if actor is _SELF else actor,
             object_repr=str(token),
         )
     return token, key

@@ -12,14 +12,18 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhaoshang.activities import services as activities_services
 from zhaoshang.activities.filtersets import ActivityFilterSet
+from zhaoshang.activities.forms import ActivityForm
 from zhaoshang.activities.models import Activity
 from zhaoshang.api import selectors, serializers
+from zhaoshang.api.writes import FormWriteMixin, write_schema
 from zhaoshang.core import access, workflow
-from zhaoshang.core.services import StaleEdit
 from zhaoshang.enterprises.filtersets import EnterpriseFilterSet
 from zhaoshang.enterprises.models import Enterprise
+from zhaoshang.leads import services as leads_services
 from zhaoshang.leads.filtersets import LeadFilterSet
+from zhaoshang.leads.forms import LeadForm
 from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import engine, periods
 from zhaoshang.metrics.indicators import REGISTRY
@@ -27,17 +31,12 @@ from zhaoshang.metrics.numbers import round_half_up
 from zhaoshang.organisation.choices import REGION_ROLES, UNIT_ROLES
 from zhaoshang.projects import services as projects_services
 from zhaoshang.projects.filtersets import FundsRecordFilterSet, ProjectFilterSet
-from zhaoshang.projects.forms import FundsRecordForm
+from zhaoshang.projects.forms import FundsRecordForm, ProjectForm
 from zhaoshang.projects.models import FundsRecord, Project
 from zhaoshang.targets.filtersets import TargetFilterSet
 from zhaoshang.targets.models import Target
 from zhaoshang.upward import selectors as upward_selectors
 from zhaoshang.upward.models import PlatformFunds, PlatformRecord
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("该记录已被他人修改,请刷新后重新编辑。")
 
 
 class RestrictedViewSet(viewsets.ReadOnlyModelViewSet):
@@ -119,12 +118,16 @@ def _read_schema(serializer):
     return extend_schema_view(retrieve=extend_schema(responses={200: serializer, 404: NOT_FOUND}))
 
 
+@write_schema
 @_read_schema(serializers.ProjectSerializer)
-class ProjectViewSet(WorkflowMixin, RestrictedViewSet):
-    """招商项目."""
+class ProjectViewSet(FormWriteMixin, WorkflowMixin, RestrictedViewSet):
+    """招商项目 (written through the page's form: investor resolved, duplicate screening, audit)."""
 
     serializer_class = serializers.ProjectSerializer
     filterset_class = ProjectFilterSet
+    form_class = ProjectForm
+    create_service = projects_services.project_create
+    update_service = projects_services.project_update
 
     def base_queryset(self):
         return (
@@ -134,110 +137,46 @@ class ProjectViewSet(WorkflowMixin, RestrictedViewSet):
         )
 
 
-WRITE_RESPONSES = {
-    400: OpenApiResponse(description=_("数据有误(逐项说明)")),
-    403: OpenApiResponse(description=_("没有权限")),
-    404: NOT_FOUND,
-    409: OpenApiResponse(description=_("该记录已被他人修改")),
-}
-
-
+@write_schema
 @_read_schema(serializers.FundsRecordSerializer)
-class FundsRecordViewSet(WorkflowMixin, RestrictedViewSet):
-    """到位资金. Units report funds monthly (政务微信/钉钉 apps): create and change go through the
-    page's form and ``projects.services`` (validation, optimistic lock, audit row)."""
+class FundsRecordViewSet(FormWriteMixin, WorkflowMixin, RestrictedViewSet):
+    """到位资金. Units report funds monthly (政务微信/钉钉 apps) through the page's form and services."""
 
     serializer_class = serializers.FundsRecordSerializer
     filterset_class = FundsRecordFilterSet
+    form_class = FundsRecordForm
+    create_service = projects_services.funds_create
+    update_service = projects_services.funds_update
 
     def base_queryset(self):
         return FundsRecord.objects.select_related("project").order_by("-month", "project_id", "id")
 
-    def _form_data(self, instance=None) -> dict:
-        if not isinstance(self.request.data, dict):
-            raise exceptions.ValidationError({"non_field_errors": [_("请求内容应为 JSON 对象。")]})
-        from django.forms.models import model_to_dict
 
-        if instance is not None:
-            data = model_to_dict(instance, fields=FundsRecordForm._meta.fields)
-        else:  # the model's defaults (其中省外资金 … 0) for what the body leaves out
-            data = {
-                f.name: f.get_default()
-                for f in FundsRecord._meta.get_fields()
-                if f.name in FundsRecordForm._meta.fields and getattr(f, "has_default", lambda: False)()
-            }
-        if instance is not None:
-            data["month"] = f"{instance.month:%Y-%m}"
-        data.update({k: v for k, v in self.request.data.items() if k in FundsRecordForm.base_fields})
-        version = self.request.data.get("version")
-        if version is not None:
-            data["_version"] = version
-        return data
-
-    def _save(self, instance, service):
-        form = FundsRecordForm(data=self._form_data(instance), instance=instance, user=self.request.user)
-        if not form.is_valid():
-            errors = {
-                "version" if name == "_version" else (name if name != "__all__" else "non_field_errors"): [
-                    e["message"] for e in found
-                ]
-                for name, found in form.errors.get_json_data().items()
-            }
-            raise exceptions.ValidationError(errors)
-        try:
-            if instance is None:
-                saved = service(
-                    user=self.request.user, form=form, submit=bool(self.request.data.get("submit"))
-                )
-            else:
-                saved = service(user=self.request.user, form=form, read_version=form.read_version())
-        except StaleEdit as exc:
-            raise Conflict(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(
-                {k: list(v) for k, v in exc.message_dict.items()}
-                if hasattr(exc, "error_dict")
-                else exc.messages
-            ) from exc
-        return saved
-
-    @extend_schema(
-        request=serializers.FundsWriteSerializer,
-        responses={201: serializers.FundsRecordSerializer, **WRITE_RESPONSES},
-    )
-    def create(self, request):
-        if not access.can(request.user, access.ADD, FundsRecord):
-            raise exceptions.PermissionDenied(_("您没有权限新增该类记录。"))
-        saved = self._save(None, projects_services.funds_create)
-        return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        request=serializers.FundsPatchSerializer,
-        responses={200: serializers.FundsRecordSerializer, **WRITE_RESPONSES},
-    )
-    def partial_update(self, request, pk=None):
-        instance = access.get_restricted_or_404(self.base_queryset(), request.user, pk, access.CHANGE)
-        saved = self._save(instance, projects_services.funds_update)
-        return Response(self.get_serializer(saved).data)
-
-
+@write_schema
 @_read_schema(serializers.LeadSerializer)
-class LeadViewSet(WorkflowMixin, RestrictedViewSet):
+class LeadViewSet(FormWriteMixin, WorkflowMixin, RestrictedViewSet):
     """招商信息."""
 
     serializer_class = serializers.LeadSerializer
     filterset_class = LeadFilterSet
+    form_class = LeadForm
+    create_service = leads_services.lead_create
+    update_service = leads_services.lead_update
 
     def base_queryset(self):
         return Lead.objects.select_related("unit").order_by("-reported_on", "-id")
 
 
+@write_schema
 @_read_schema(serializers.ActivitySerializer)
-class ActivityViewSet(WorkflowMixin, RestrictedViewSet):
+class ActivityViewSet(FormWriteMixin, WorkflowMixin, RestrictedViewSet):
     """招商活动."""
 
     serializer_class = serializers.ActivitySerializer
     filterset_class = ActivityFilterSet
+    form_class = ActivityForm
+    create_service = activities_services.activity_create
+    update_service = activities_services.activity_update
 
     def base_queryset(self):
         return Activity.objects.select_related("unit").order_by("-started_on", "-id")

@@ -565,7 +565,7 @@ def funds_paragraph(ctx: ReportContext, doc: Doc, *, ps: str) -> None:
         text += _("，其中{items}").format(
             items="，".join(f"{label}{figure_link(ctx, code, v)}" for code, label, v in outside)
         )
-    text += "。"
+    text += upper_platform_funds(ctx) + "。"
     if foreign.value or foreign.target:
         cash = ctx.figure("foreign_cash_usd_wan")
         parts = [
@@ -577,6 +577,24 @@ def funds_paragraph(ctx: ReportContext, doc: Doc, *, ps: str) -> None:
             parts += _against_target(ctx, cash)
         text += "，".join(parts) + "。"
     doc.p(text)
+
+
+# The upper platforms' recognised funds (zhaoshang.upward), stated beside ours where they were imported:
+# seed 001 sets the district's reported figure against the city's recognised one.
+UPPER_FUNDS = (
+    ("province_funds_wan", gettext_lazy("省平台认定")),
+    ("city_funds_wan", gettext_lazy("市平台认定")),
+)
+
+
+def upper_platform_funds(ctx: ReportContext) -> str:
+    """ "（省平台认定5.3亿元）" for each platform that recognised funds in the period; "" otherwise."""
+    parts = [
+        f"{label}{value_text(code, value)}"
+        for code, label in UPPER_FUNDS
+        if code in REGISTRY and (value := ctx.measure(code))
+    ]
+    return _("（{parts}）").format(parts="，".join(parts)) if parts else ""
 
 
 # The indicators compared on both bases (seeds 001, 002: "上报…，市里通报认定…").

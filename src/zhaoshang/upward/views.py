@@ -129,6 +129,8 @@ def registrations(request):
 @login_required
 def registration(request, pk, platform):
     project = access.get_restricted_or_404(Project.objects.all(), request.user, pk)
+    if not access.can(request.user, access.CHANGE, PlatformRecord):
+        raise PermissionDenied(_("只有招商局可以登记上级平台信息。"))
     if platform not in Platform.values:
         raise Http404(_("记录不存在。"))
     record = PlatformRecord.objects.filter(project=project, platform=platform).first()

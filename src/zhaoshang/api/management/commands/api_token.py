@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zhaoshang.api import services
 from zhaoshang.api.models import ApiToken
+from zhaoshang.exchange.cli import acting
 from zhaoshang.organisation.models import User
 
 
@@ -27,7 +28,8 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"没有用户 {options['user']}")
             try:
-                token, key = services.token_create(user=user, name=options["name"])
+                with acting():
+                    token, key = services.token_create(user=user, name=options["name"], actor=None)
             except (ValidationError, PermissionDenied) as exc:
                 raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
             self.stdout.write(f"{token.pk}\t{key}")
@@ -43,5 +45,6 @@ class Command(BaseCommand):
             token = ApiToken.objects.filter(pk=options["id"]).first()
             if token is None:
                 raise CommandError(f"没有令牌 {options['id']}")
-            services.token_revoke(token=token, actor=None)
+            with acting():  # the audit row names the operating-system account (cli:…)
+                services.token_revoke(token=token, actor=None)
             self.stdout.write(f"已吊销 {token.pk}")
