@@ -18,7 +18,7 @@ from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import indicators as metric_indicators
 from zhaoshang.metrics.engine import ZERO
 from zhaoshang.metrics.formatting import yoy_text
-from zhaoshang.metrics.indicators import REGISTRY, Basis, basis_filter, counted_rows
+from zhaoshang.metrics.indicators import REGISTRY, Basis, counted_rows
 from zhaoshang.metrics.periods import Period, month
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Project
@@ -1068,9 +1068,8 @@ def _intention_projects(ctx: ReportContext) -> list:
     """Projects of the region that have only an intention agreement (意向协议) and are still open at
     the campaign's end, by investment: named, never counted as signed."""
     qs = (
-        counted_rows(Project, ctx.basis).filter(
-            is_deleted=False, region__path__startswith=ctx.region.path, is_intention_agreement=True
-        )
+        counted_rows(Project, ctx.basis)
+        .filter(is_deleted=False, region__path__startswith=ctx.region.path, is_intention_agreement=True)
         .exclude(stage__in=(Stage.WITHDRAWN, Stage.TERMINATED))
         .filter(Q(negotiated_on__isnull=True) | Q(negotiated_on__lte=ctx.period.end))
     )
