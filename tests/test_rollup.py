@@ -307,3 +307,13 @@ def test_settle_command_applies_a_backlog(units, monkeypatch, capsys):
     assert "已处理2个待刷新标记" in capsys.readouterr().out
     assert not RollupMark.objects.exists()
     assert _stored("leads", units.cenhe, D(2022, 3, 1)) == 2  # the two March leads
+
+
+def test_a_rebuild_keeps_the_tables_indexes(records):
+    # SQLite's rebuild drops the indexes while it rewrites the table and creates them again.
+    rollup.rebuild()
+    names = {index.name for index in MonthlyFigure._meta.indexes}
+    with connection.cursor() as c:
+        found = set(connection.introspection.get_constraints(c, MonthlyFigure._meta.db_table))
+    assert names <= found
+    assert rollup.verify() == []

@@ -211,6 +211,9 @@ class Project(KeepsRecognisedVersion):
         indexes = [
             models.Index(fields=["agreed_start_on"], name="projects_agreed_start"),
             version_index("project"),
+            # The cockpit's 签约未开工 list (signed, not commenced, oldest signing first, a few
+            # rows): read in index order and stopped early, not sorted from every signed project.
+            models.Index(fields=["stage", "commenced_on", "signed_on"], name="projects_stalled_signing"),
         ]
         constraints = [
             _non_negative("project", "total_investment_wan", _("总投资不能为负数。")),
