@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.test import override_settings
 from django.utils import timezone
 from stdnum.cn import uscc
@@ -339,6 +339,25 @@ def test_leads_2022(demo):
     assert silent == {"区委统战部", "团区委", "区科协", "区经信局", "区供销社", "八岭山镇"}
     assert Lead.objects.filter(reported_on__year=2021).count() > 100
     assert Lead.objects.filter(status="converted", project__isnull=False).exists()
+
+
+def test_no_company_reported_by_two_units_at_far_apart_amounts(demo):
+    """Issue 15: the same company's lead is not reported by two units at 20亿 and 0.8亿. Counted here
+    by hand: for each enterprise, the largest and smallest intended amount among its leads."""
+    from zhaoshang.supervision.rules import run_rules
+
+    spans = (
+        Lead.objects.filter(enterprise__isnull=False, intended_investment_wan__gt=0)
+        .values("enterprise")
+        .annotate(units=Count("unit", distinct=True), low=Min("intended_investment_wan"),
+                  high=Max("intended_investment_wan"))  # fmt: skip
+        .filter(units__gte=2)
+    )
+    assert spans.count() > 20  # companies reported by several units exist in the demo ...
+    # ... and none of them at amounts more than 1.5 x 1.5 = 2.25 times apart (the check flags above 3).
+    assert all(row["high"] * 4 <= row["low"] * 9 for row in spans)
+    (result,) = run_rules(today=date.today(), codes=["lead_amount_conflict"])
+    assert result.findings == []
 
 
 # ------------------------------------------------------------------------------------ pre-review

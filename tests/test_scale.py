@@ -181,3 +181,20 @@ def test_demo_command_dispatches_to_the_generator(monkeypatch):
     call_command("demo", "--scale", "city", stdout=out)
     assert "已存在" in out.getvalue()
     assert Project.objects.count() == 200
+
+
+def test_one_company_keeps_its_lead_size_across_units(built):
+    """No company is reported by two units at amounts far apart (issue 15): 80 enterprises share
+    about 180 leads, so companies with leads from several units exist; their largest and smallest
+    intended amounts stay within 1.5 x 1.5 = 2.25 times (the supervision check flags above 3)."""
+    from django.db.models import Count, Max, Min
+
+    spans = (
+        Lead.objects.filter(enterprise__isnull=False, intended_investment_wan__gt=0)
+        .values("enterprise")
+        .annotate(units=Count("unit", distinct=True), low=Min("intended_investment_wan"),
+                  high=Max("intended_investment_wan"))  # fmt: skip
+        .filter(units__gte=2)
+    )
+    assert spans.count() > 5
+    assert all(row["high"] * 4 <= row["low"] * 9 for row in spans)

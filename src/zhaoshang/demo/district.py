@@ -480,6 +480,7 @@ class DistrictBuilder:
         self.helper_links: list[tuple[Project, Unit]] = []
         self.verdicts: list[tuple[date, Project, str, str]] = []
         self.leads: list[Lead] = []
+        self.lead_amounts: dict[int, int] = {}  # id(enterprise) -> its first lead's amount (万元)
         self.activities: list[Activity] = []
         self.activity_enterprises: list[tuple[Activity, Enterprise]] = []
         self.activity_partners: list[tuple[Activity, Unit]] = []
@@ -1449,6 +1450,13 @@ class DistrictBuilder:
         enterprise = rng.choice(self.prospects)
         stem, industry, *_ = rng.choice(TEMPLATES_BY_SUFFIX[enterprise.demo_suffix])
         amount = rng.choice((3000, 5000, 8000, 10000, 15000, 20000, 30000, 50000, 80000, 100000, 200000))
+        # One company's intention keeps its size whoever reports it: within 1.5 times of its first
+        # lead's amount (so two leads differ at most 2.25 times, below the 3-times check of
+        # ``lead_amount_conflict``), else the first amount again. The draw above stays, so the
+        # random stream and every other figure of the demo stay as they were.
+        first = self.lead_amounts.setdefault(id(enterprise), amount)
+        if not (2 * first <= 3 * amount and 2 * amount <= 3 * first):  # within 1.5 times
+            amount = first
         if valuable is None:
             status = LeadStatus.COLLECTED
         elif valuable:
