@@ -349,8 +349,11 @@ def test_no_company_reported_by_two_units_at_far_apart_amounts(demo):
     spans = (
         Lead.objects.filter(enterprise__isnull=False, intended_investment_wan__gt=0)
         .values("enterprise")
-        .annotate(units=Count("unit", distinct=True), low=Min("intended_investment_wan"),
-                  high=Max("intended_investment_wan"))  # fmt: skip
+        .annotate(
+            units=Count("unit", distinct=True),
+            low=Min("intended_investment_wan"),
+            high=Max("intended_investment_wan"),
+        )
         .filter(units__gte=2)
     )
     assert spans.count() > 20  # companies reported by several units exist in the demo ...

@@ -192,8 +192,11 @@ def test_one_company_keeps_its_lead_size_across_units(built):
     spans = (
         Lead.objects.filter(enterprise__isnull=False, intended_investment_wan__gt=0)
         .values("enterprise")
-        .annotate(units=Count("unit", distinct=True), low=Min("intended_investment_wan"),
-                  high=Max("intended_investment_wan"))  # fmt: skip
+        .annotate(
+            units=Count("unit", distinct=True),
+            low=Min("intended_investment_wan"),
+            high=Max("intended_investment_wan"),
+        )
         .filter(units__gte=2)
     )
     assert spans.count() > 5

@@ -267,7 +267,9 @@ def test_lead_amount_conflict_catches_one_company_reported_at_20_and_0_8_yi(unit
     # each other); mashan 30000 on 03-02; cenhe 10 as a draft (not counted); cenhe 1 in 2021-02
     # (more than 365 days before every other lead: not compared).
     LeadFactory(unit=units.chuandian, enterprise=calm, intended_investment_wan=Decimal(90_000), **rec)
-    calm_small = LeadFactory(unit=units.chuandian, enterprise=calm, intended_investment_wan=Decimal(1_000), **rec)
+    calm_small = LeadFactory(
+        unit=units.chuandian, enterprise=calm, intended_investment_wan=Decimal(1_000), **rec
+    )
     calm_mashan = LeadFactory(unit=units.mashan, enterprise=calm, intended_investment_wan=Decimal(30_000),
                               reported_on=datetime.date(2022, 3, 2), **rec)  # fmt: skip
     LeadFactory(unit=units.cenhe, enterprise=calm, intended_investment_wan=Decimal(10))

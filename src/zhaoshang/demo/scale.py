@@ -1268,7 +1268,9 @@ class ScaleBuilder:
             if valuable and rng.random() < 0.15:
                 mates = self.units_by_county[unit.county]
                 assigned = mates[int(rng.random() * len(mates))].pk
-            industry = self.leading_ids[int(rng.random() * len(self.leading_ids))] if rng.random() < 0.6 else None
+            industry = (
+                self.leading_ids[int(rng.random() * len(self.leading_ids))] if rng.random() < 0.6 else None
+            )
             amount = self.amount() if rng.random() < 0.8 else None
             # One company's intention keeps its size whoever reports it (as the district demo):
             # within 1.5 times of its first amount, else that amount again, so that no two units
