@@ -489,3 +489,65 @@ def test_city_quarterly_rates_counties_first(city):
         ["1", "沙市区", "2", "1", "12.5"],
         ["2", "荆州区", "1", "1", "2"],
     ]
+
+
+@pytest.fixture
+def city_units(city, units):
+    """The ``city`` fixture with each town's annual target of 签约亿元以上项目: 川店镇 1 (signed 1 亿元以上
+    in 3月 → 100%), 马山镇 2 (1 → 50%), 岑河镇 4 (1 → 25%)."""
+    for unit, value in ((units.chuandian, 1), (units.mashan, 2), (units.cenhe, 4)):
+        TargetFactory(
+            unit=unit, region=unit.region, year=2022, indicator="signed_projects_100m", value=Decimal(value)
+        )
+    return city
+
+
+def test_city_bulletin_lists_units_county_by_county(city_units, units, monkeypatch):
+    from zhaoshang.reports import levels
+
+    text = report("bulletin", city_units.city, end="2022-07")
+    # 二: the towns ranked across the city by completion: 川店镇 100%, 马山镇 50%, 岑河镇 25%; each
+    # named with its county.
+    assert "1至7月，排名依次为：川店镇（荆州区）、马山镇（荆州区）、岑河镇（沙市区）。" in text
+    rows = table_rows(text, "1至7月任务单位排名")
+    assert [r[:3] for r in rows] == [
+        ["1", "川店镇", "荆州区"],
+        ["2", "马山镇", "荆州区"],
+        ["3", "岑河镇", "沙市区"],
+    ]
+    assert [r[5] for r in rows] == ["100%", "50%", "25%"]
+    # 三: the completion tables county by county in official order (沙市区 421002, then 荆州区 421003).
+    part = text.split("三、各单位目标任务完成情况")[1]
+    assert part.index("（一）沙市区") < part.index("（二）荆州区")
+    assert [r[1] for r in table_rows(part, "1至7月沙市区任务单位主要指标完成情况")] == ["岑河镇"]
+    assert [r[1] for r in table_rows(part, "1至7月荆州区任务单位主要指标完成情况")] == ["川店镇", "马山镇"]
+    # 序时进度 7/12 = 58.3%: 马山镇 50% and 岑河镇 25% are behind, each under its own county.
+    assert "沙市区任务单位中，签约亿元以上项目完成率低于序时进度的单位1个：岑河镇（25%）。" in part
+    assert "荆州区任务单位中，签约亿元以上项目完成率低于序时进度的单位1个：马山镇（50%）。" in part
+    # With a table of two, the third town is left to its county's table.
+    monkeypatch.setattr(levels, "UNITS_SHOWN", 2)
+    text = report("bulletin", city_units.city, end="2022-07")
+    assert [r[1] for r in table_rows(text, "1至7月任务单位排名前2位")] == ["川店镇", "马山镇"]
+    assert "其余1个单位的完成情况按所属地区列于“各单位目标任务完成情况”。" in text
+
+
+def test_county_bulletin_keeps_one_list(city_units):
+    text = report("bulletin", city_units.jingzhou, end="2022-07")
+    rows = table_rows(text, "1至7月任务单位排名")
+    # 荆州区 alone: 川店镇 100%, 马山镇 50%; no county column, no county sub-headings.
+    assert [r[:3] for r in rows] == [["1", "川店镇", "1"], ["2", "马山镇", "1"]]
+    assert "（一）荆州区" not in text
+
+
+def test_city_quarterly_units_with_their_county(city_units):
+    text = report("quarterly", city_units.city, start="2022-04", end="2022-06")
+    # 1–6月: 川店镇 1 of 1 = 100%, 马山镇 1 of 2 = 50%, 岑河镇 1 of 4 = 25% (12亿 in 4月).
+    rows = table_rows(text, "1至6月任务单位排名")
+    assert [r[:3] for r in rows] == [
+        ["1", "川店镇", "荆州区"],
+        ["2", "马山镇", "荆州区"],
+        ["3", "岑河镇", "沙市区"],
+    ]
+    # The quarter's top units (4–6月): 岑河镇 12.5亿元 (12亿 + 0.5亿), 马山镇 2亿元.
+    tops = table_rows(text, "第二季度签约额前十位单位")
+    assert [(r[1], r[2], r[-1]) for r in tops] == [("岑河镇", "沙市区", "12.5"), ("马山镇", "荆州区", "2")]
