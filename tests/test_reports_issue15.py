@@ -366,6 +366,32 @@ def test_project_mix(mix):
     ) in text
 
 
+def test_central_urban_share_in_the_yearly_report(city, units):
+    """Seed 004's 中心城区: 荆州区 flagged central. 2022 in 荆州市: the ``city`` signings (荆州区 25亿 and
+    2亿, 沙市区 12亿 and 0.5亿) plus 川店镇 0.4亿 by a 国企 and 岑河镇 0.3亿 by a 央企: 6 signed, 3 in
+    荆州区 (25亿, 2亿, 0.4亿) = 50%; 央企国企 2, 1 central = 50%; 10亿元以上 2 (25亿, 12亿), 1 central."""
+    project(units.chuandian, 4000, signed=D(2022, 8, 1), tags=["soe"])
+    project(units.cenhe, 3000, signed=D(2022, 9, 1), tags=["central_soe"])
+    city.jingzhou.is_central_urban = True
+    city.jingzhou.save()
+    text = report("yearly", city.city, start="2022-01", end="2022-12")
+    assert (
+        "从项目布局看，落户中心城区的项目3个，占比50%；央企、国企投资项目2个，中心城区1个、占比50%；"
+        "10亿元以上项目2个，其中落户中心城区1个。"
+    ) in text
+    # 沙市区 central as well: all 6 are, and both 10亿元以上 projects.
+    city.shashi.is_central_urban = True
+    city.shashi.save()
+    text = report("yearly", city.city, start="2022-01", end="2022-12")
+    assert "落户中心城区的项目6个，占比100%" in text and "2个10亿元以上项目全部落户中心城区" in text
+    # A central district's own report does not count itself.
+    assert "中心城区" not in report("yearly", city.jingzhou, start="2022-01", end="2022-12")
+
+
+def test_no_central_urban_sentence_without_the_flag(city):
+    assert "中心城区" not in report("yearly", city.city, start="2022-01", end="2022-12")
+
+
 # --- 6. people and events -------------------------------------------------------------------------------
 
 

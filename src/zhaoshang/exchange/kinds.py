@@ -411,6 +411,8 @@ class RegionSheet(Sheet):
         Column("level", "层级", "choice", choices=RegionLevel, field="level", auto=False,
                choice_synonyms=(("县", "county"), ("区", "county"), ("乡镇", "town"), ("街道", "town")),
                help=gettext_lazy("不填时按区划代码判断")),
+        Column("is_central_urban", "中心城区", "bool", synonyms=("是否中心城区",), field="is_central_urban",
+               help=YES_NO),
     ]  # fmt: skip
 
     def apply(self, row: Row, ctx: ImportContext) -> Outcome:
@@ -460,6 +462,7 @@ class RegionSheet(Sheet):
             "name": obj.name,
             "parent": obj.parent.code if obj.parent_id else "",
             "level": obj.get_level_display(),
+            "is_central_urban": ctx.yes_no[obj.is_central_urban],
         }
 
 
