@@ -447,7 +447,11 @@ def people(units, region_tree):
 def test_people_and_events(people):
     text = report("summary", people, start="2022-01", end="2022-07")
     # 2 of 3 trips had leaders; 李四 on both, 张三 on one (his title's 、 is not a separator).
-    assert "1至7月，领导带队外出招商2次（李四2次、张三（区委常委、常务副区长）1次）。" in text
+    assert "1至7月，领导带队外出招商2次。" in text
+    assert table_rows(text, "1至7月领导招商情况") == [
+        ["李四", "0", "2", "0"],
+        ["张三（区委常委、常务副区长）", "0", "1", "0"],
+    ]
     assert (
         "1至7月，举办集中签约活动1场：6月28日在荆州举办集中签约活动（区委书记、区长出席），"
         "集中签约项目2个：深圳电子项目、马山签约项目。"
@@ -461,6 +465,51 @@ def test_people_and_events(people):
         "2021年驻点招商组引进的1个亿元以上工业项目，截至7月31日已开工1个。"
     ) in text
     assert "| 驻深圳招商组 | 2 | 12.5 | 1 | 0 | 0 |" in text
+
+
+def test_leaders_leads_trips_and_negotiated_projects(people, units):
+    """Seed 003's 四大家: on top of the ``people`` trips (李四 2, 张三 1), leads provided by 李四 (川店,
+    3月) and 王五 (马山, 5月), one without a leader, one by 李四 in 2021 (outside); projects negotiated
+    by 张三 (5亿, 6月1日) and 李四 (3亿, 2月10日), a withdrawn one by 李四 and one negotiated in 2021-12
+    (both left out)."""
+    rec = {"review_status": OK}
+    LeadFactory(unit=units.chuandian, reported_on=D(2022, 3, 5), provided_by_leader="李四", **rec)
+    LeadFactory(unit=units.mashan, reported_on=D(2022, 5, 6), provided_by_leader="王五（区政协主席）", **rec)
+    LeadFactory(unit=units.mashan, reported_on=D(2022, 5, 7), **rec)
+    LeadFactory(unit=units.mashan, reported_on=D(2021, 5, 7), provided_by_leader="李四", **rec)
+    kw = {"signed": None, "stage": "negotiating"}
+    project(
+        units.chuandian,
+        30000,
+        negotiated_on=D(2022, 2, 10),
+        negotiating_leader="李四",
+        name="李四洽谈项目",
+        **kw,
+    )
+    project(
+        units.mashan,
+        50000,
+        negotiated_on=D(2022, 6, 1),
+        negotiating_leader="张三（区委常委、常务副区长）",
+        name="张三洽谈项目",
+        **kw,
+    )
+    project(units.mashan, 80000, negotiated_on=D(2022, 6, 2), negotiating_leader="李四", name="退库项目",
+            signed=None, stage="withdrawn", ended_on=D(2022, 7, 1), end_reason="投资方撤回")  # fmt: skip
+    project(
+        units.mashan, 80000, negotiated_on=D(2021, 12, 2), negotiating_leader="李四", name="上年洽谈", **kw
+    )
+    text = report("summary", people, start="2022-01", end="2022-07")
+    # 2 leads in 1–7月 with a leader; 2 trips; 2 projects, by investment: 张三's 5亿 before 李四's 3亿.
+    assert (
+        "1至7月，领导提供招商信息2条，领导带队外出招商2次，领导直接洽谈项目2个（张三洽谈项目、李四洽谈项目）。"
+    ) in text
+    # By leader: 李四 1 lead + 2 trips + 1 project = 4; 张三 0 + 1 + 1 = 2; 王五 1 + 0 + 0 = 1.
+    assert table_rows(text, "1至7月领导招商情况") == [
+        ["李四", "1", "2", "1"],
+        ["张三（区委常委、常务副区长）", "0", "1", "1"],
+        ["王五（区政协主席）", "1", "0", "0"],
+    ]
 
 
 # --- 6. campaign report ---------------------------------------------------------------------------------
