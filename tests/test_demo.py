@@ -363,6 +363,42 @@ def test_no_company_reported_by_two_units_at_far_apart_amounts(demo):
     assert result.findings == []
 
 
+def test_leaders_work_in_the_demo_and_its_report(demo):
+    """The 区委书记 negotiates the 20亿元以上 projects, the 区长 the 10–20亿元 ones (counted investment);
+    every eighth valuable lead came from one of them. Counted here with the ORM, then read in the
+    1–7月 2022 report."""
+    import re
+
+    from zhaoshang.metrics.periods import Period
+    from zhaoshang.reports.figures import ReportContext
+    from zhaoshang.reports.generators import generate
+
+    negotiated = Project.objects.filter(is_deleted=False, negotiated_on__isnull=False).exclude(
+        stage="withdrawn"
+    )
+    for project in negotiated.exclude(negotiating_leader=""):
+        amount = project.added_investment_wan or project.total_investment_wan
+        assert ("区委书记" in project.negotiating_leader) == (amount >= 200000)
+        assert amount >= 100000
+    assert Lead.objects.exclude(provided_by_leader="").filter(is_valuable=False).count() == 0
+    window = {"review_status": "recognised", "is_deleted": False}
+    leads = Lead.objects.filter(reported_on__range=JAN_JUL_2022, **window).exclude(provided_by_leader="")
+    projects = (
+        negotiated.filter(negotiated_on__range=JAN_JUL_2022, duplicate_hold=False, **window)
+        .exclude(negotiating_leader="")
+        .count()
+    )
+    assert leads.count() > 0 and projects > 0
+    region = Region.objects.get(code="421003")
+    period = Period(*JAN_JUL_2022, "2022年1至7月")
+    text = generate(
+        "summary", ReportContext(region=region, period=period, basis="recognised", today=date.today())
+    )
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text.markdown)
+    assert f"1至7月，领导提供招商信息{leads.count()}条，" in text
+    assert f"领导直接洽谈项目{projects}个（" in text
+
+
 # ------------------------------------------------------------------------------------ pre-review
 
 

@@ -508,6 +508,7 @@ class DistrictBuilder:
         for project in self.projects:
             self.finish_project(project)
         self.build_leads()
+        self.mark_leaders_work()
         self.build_activities()
         self.build_funds()
         self.build_targets()
@@ -1534,6 +1535,24 @@ class DistrictBuilder:
                 lead.project = project
             else:
                 lead.status = LeadStatus.FOLLOWING
+
+    def mark_leaders_work(self) -> None:
+        """Seed 003's 四大家 at district scale: the 区委书记 negotiates the 20亿元以上 projects in person,
+        the 区长 the 10–20亿元 ones; every eighth valuable lead came from one of them in turn. Chosen
+        by rule, not drawn, so the random stream (and every seed-000 figure) stays as it was."""
+        secretary = f"{names.LEADERS['区委书记']}(区委书记)"
+        mayor = f"{names.LEADERS['区长']}(区长)"
+        for project in self.projects:
+            if project.negotiated_on is None or project.stage == Stage.WITHDRAWN:
+                continue
+            amount = project.added_investment_wan or project.total_investment_wan
+            if amount >= 200000:
+                project.negotiating_leader = secretary
+            elif amount >= 100000:
+                project.negotiating_leader = mayor
+        valuable = [lead for lead in self.leads if lead.is_valuable]
+        for n, lead in enumerate(valuable[::8]):
+            lead.provided_by_leader = secretary if n % 2 == 0 else mayor
 
     # ------------------------------------------------------------------ activities
 
