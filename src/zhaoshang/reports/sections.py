@@ -236,6 +236,12 @@ def ranking_tables(
     from zhaoshang.reports import levels
 
     many = bool(areas) and len(areas) >= 2
+    # Each unit's county from the context's units (their regions already loaded): no query per line.
+    area_by_unit = {u.pk: levels.area_name(areas, u) for u in ctx.units} if many else {}
+
+    def area(unit) -> str:
+        return area_by_unit.get(unit.pk) or levels.area_name(areas, unit)
+
     for index, ranking in enumerate(rankings, start=1):
         if not ranking.lines:
             continue
@@ -246,7 +252,7 @@ def ranking_tables(
         def named(line) -> str:
             if not many:
                 return md(line.unit.name)
-            return f"{md(line.unit.name)}（{md(levels.area_name(areas, line.unit))}）"
+            return f"{md(line.unit.name)}（{md(area(line.unit))}）"
 
         unit_names = [named(line) for line in lines]
         if len(lines) >= 6:
@@ -299,7 +305,7 @@ def ranking_tables(
             align = ["c", "l", "r", "r", "r", "r"]
         if many:
             for row, line in zip(rows, shown, strict=True):
-                row.insert(2, md(levels.area_name(areas, line.unit)))
+                row.insert(2, md(area(line.unit)))
             header.insert(2, _("所属地区"))
             align.insert(2, "l")
         if many and len(lines) > len(shown):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Count, DecimalField, F, Max, Min, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -321,6 +321,19 @@ def lead_amount_conflict(ctx: Context) -> list[Finding]:
     ).select_related("unit", "enterprise")
     if ctx.region is not None:
         leads = leads.filter(unit__region__path__startswith=ctx.region.path)
+    # Only companies that could hold such a pair (two units, extremes far enough apart) are read.
+    spread = (
+        leads.order_by()
+        .values("enterprise_id")
+        .annotate(
+            n_units=Count("unit", distinct=True),
+            low=Min("intended_investment_wan"),
+            high=Max("intended_investment_wan"),
+        )
+        .filter(n_units__gte=2, high__gt=F("low") * Value(ctx.threshold, output_field=DecimalField()))
+        .values("enterprise_id")
+    )
+    leads = leads.filter(enterprise_id__in=spread)
     by_company: dict[int, list] = {}
     for lead in leads.order_by("reported_on", "pk"):
         by_company.setdefault(lead.enterprise_id, []).append(lead)
