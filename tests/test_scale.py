@@ -201,3 +201,10 @@ def test_one_company_keeps_its_lead_size_across_units(built):
     )
     assert spans.count() > 5
     assert all(row["high"] * 4 <= row["low"] * 9 for row in spans)
+
+
+def test_each_citys_first_district_is_its_central_urban_area(built):
+    # 2 cities × 1 county: each county is its city's first (a 区), so both are central; no town is.
+    counties = in_tree(Region, "path__startswith").filter(level="county")
+    assert counties.count() == 2 and all(c.is_central_urban and c.name.endswith("区") for c in counties)
+    assert not in_tree(Region, "path__startswith").filter(level="town", is_central_urban=True).exists()

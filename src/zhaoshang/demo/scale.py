@@ -593,6 +593,8 @@ class ScaleBuilder:
                     name=f"{char}{COUNTY_CHARS[(j - 1) % len(COUNTY_CHARS)]}{suffix}",
                     level=RegionLevel.COUNTY,
                     parent=city,
+                    # The city's first 区 is its central urban area (中心城区, seed 004).
+                    is_central_urban=j == 1,
                 )
                 county.path = f"{city.path}{code}/"
                 counties.append(county)
