@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.test import override_settings
 from django.utils import timezone
 from stdnum.cn import uscc
@@ -339,6 +339,64 @@ def test_leads_2022(demo):
     assert silent == {"区委统战部", "团区委", "区科协", "区经信局", "区供销社", "八岭山镇"}
     assert Lead.objects.filter(reported_on__year=2021).count() > 100
     assert Lead.objects.filter(status="converted", project__isnull=False).exists()
+
+
+def test_no_company_reported_by_two_units_at_far_apart_amounts(demo):
+    """Issue 15: the same company's lead is not reported by two units at 20亿 and 0.8亿. Counted here
+    by hand: for each enterprise, the largest and smallest intended amount among its leads."""
+    from zhaoshang.supervision.rules import run_rules
+
+    spans = (
+        Lead.objects.filter(enterprise__isnull=False, intended_investment_wan__gt=0)
+        .values("enterprise")
+        .annotate(
+            units=Count("unit", distinct=True),
+            low=Min("intended_investment_wan"),
+            high=Max("intended_investment_wan"),
+        )
+        .filter(units__gte=2)
+    )
+    assert spans.count() > 20  # companies reported by several units exist in the demo ...
+    # ... and none of them at amounts more than 1.5 x 1.5 = 2.25 times apart (the check flags above 3).
+    assert all(row["high"] * 4 <= row["low"] * 9 for row in spans)
+    (result,) = run_rules(today=date.today(), codes=["lead_amount_conflict"])
+    assert result.findings == []
+
+
+def test_leaders_work_in_the_demo_and_its_report(demo):
+    """The 区委书记 negotiates the 20亿元以上 projects, the 区长 the 10–20亿元 ones (counted investment);
+    every eighth valuable lead came from one of them. Counted here with the ORM, then read in the
+    1–7月 2022 report."""
+    import re
+
+    from zhaoshang.metrics.periods import Period
+    from zhaoshang.reports.figures import ReportContext
+    from zhaoshang.reports.generators import generate
+
+    negotiated = Project.objects.filter(is_deleted=False, negotiated_on__isnull=False).exclude(
+        stage="withdrawn"
+    )
+    for project in negotiated.exclude(negotiating_leader=""):
+        amount = project.added_investment_wan or project.total_investment_wan
+        assert ("区委书记" in project.negotiating_leader) == (amount >= 200000)
+        assert amount >= 100000
+    assert Lead.objects.exclude(provided_by_leader="").filter(is_valuable=False).count() == 0
+    window = {"review_status": "recognised", "is_deleted": False}
+    leads = Lead.objects.filter(reported_on__range=JAN_JUL_2022, **window).exclude(provided_by_leader="")
+    projects = (
+        negotiated.filter(negotiated_on__range=JAN_JUL_2022, duplicate_hold=False, **window)
+        .exclude(negotiating_leader="")
+        .count()
+    )
+    assert leads.count() > 0 and projects > 0
+    region = Region.objects.get(code="421003")
+    period = Period(*JAN_JUL_2022, "2022年1至7月")
+    text = generate(
+        "summary", ReportContext(region=region, period=period, basis="recognised", today=date.today())
+    )
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text.markdown)
+    assert f"1至7月，领导提供招商信息{leads.count()}条，" in text
+    assert f"领导直接洽谈项目{projects}个（" in text
 
 
 # ------------------------------------------------------------------------------------ pre-review

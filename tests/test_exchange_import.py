@@ -417,6 +417,23 @@ def test_csv_in_gbk(tmp_path, units):
     assert Lead.objects.get().reported_on == datetime.date(2022, 3, 1)
 
 
+def test_regions_central_urban_column(tmp_path):
+    from zhaoshang.organisation.models import Region
+
+    path = write_xlsx(
+        tmp_path / "regions.xlsx",
+        [
+            ["区划代码", "区划名称", "上级区划代码", "中心城区"],
+            ["421000", "荆州市", None, None],
+            ["421002", "沙市区", "421000", "是"],
+            ["421003", "荆州区", "421000", "否"],
+        ],
+    )
+    assert import_file(user=None, kind="regions", path=path).created == 3
+    flags = dict(Region.objects.values_list("name", "is_central_urban"))
+    assert flags == {"荆州市": False, "沙市区": True, "荆州区": False}
+
+
 def test_regions_units_and_users(tmp_path, settings):
     from zhaoshang.organisation.models import AssessmentGroup, Region, Unit, User
 

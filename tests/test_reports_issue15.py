@@ -366,6 +366,32 @@ def test_project_mix(mix):
     ) in text
 
 
+def test_central_urban_share_in_the_yearly_report(city, units):
+    """Seed 004's 中心城区: 荆州区 flagged central. 2022 in 荆州市: the ``city`` signings (荆州区 25亿 and
+    2亿, 沙市区 12亿 and 0.5亿) plus 川店镇 0.4亿 by a 国企 and 岑河镇 0.3亿 by a 央企: 6 signed, 3 in
+    荆州区 (25亿, 2亿, 0.4亿) = 50%; 央企国企 2, 1 central = 50%; 10亿元以上 2 (25亿, 12亿), 1 central."""
+    project(units.chuandian, 4000, signed=D(2022, 8, 1), tags=["soe"])
+    project(units.cenhe, 3000, signed=D(2022, 9, 1), tags=["central_soe"])
+    city.jingzhou.is_central_urban = True
+    city.jingzhou.save()
+    text = report("yearly", city.city, start="2022-01", end="2022-12")
+    assert (
+        "从项目布局看，落户中心城区的项目3个，占比50%；央企、国企投资项目2个，中心城区1个、占比50%；"
+        "10亿元以上项目2个，其中落户中心城区1个。"
+    ) in text
+    # 沙市区 central as well: all 6 are, and both 10亿元以上 projects.
+    city.shashi.is_central_urban = True
+    city.shashi.save()
+    text = report("yearly", city.city, start="2022-01", end="2022-12")
+    assert "落户中心城区的项目6个，占比100%" in text and "2个10亿元以上项目全部落户中心城区" in text
+    # A central district's own report does not count itself.
+    assert "中心城区" not in report("yearly", city.jingzhou, start="2022-01", end="2022-12")
+
+
+def test_no_central_urban_sentence_without_the_flag(city):
+    assert "中心城区" not in report("yearly", city.city, start="2022-01", end="2022-12")
+
+
 # --- 6. people and events -------------------------------------------------------------------------------
 
 
@@ -421,7 +447,11 @@ def people(units, region_tree):
 def test_people_and_events(people):
     text = report("summary", people, start="2022-01", end="2022-07")
     # 2 of 3 trips had leaders; 李四 on both, 张三 on one (his title's 、 is not a separator).
-    assert "1至7月，领导带队外出招商2次（李四2次、张三（区委常委、常务副区长）1次）。" in text
+    assert "1至7月，领导带队外出招商2次。" in text
+    assert table_rows(text, "1至7月领导招商情况") == [
+        ["李四", "0", "2", "0"],
+        ["张三（区委常委、常务副区长）", "0", "1", "0"],
+    ]
     assert (
         "1至7月，举办集中签约活动1场：6月28日在荆州举办集中签约活动（区委书记、区长出席），"
         "集中签约项目2个：深圳电子项目、马山签约项目。"
@@ -435,6 +465,51 @@ def test_people_and_events(people):
         "2021年驻点招商组引进的1个亿元以上工业项目，截至7月31日已开工1个。"
     ) in text
     assert "| 驻深圳招商组 | 2 | 12.5 | 1 | 0 | 0 |" in text
+
+
+def test_leaders_leads_trips_and_negotiated_projects(people, units):
+    """Seed 003's 四大家: on top of the ``people`` trips (李四 2, 张三 1), leads provided by 李四 (川店,
+    3月) and 王五 (马山, 5月), one without a leader, one by 李四 in 2021 (outside); projects negotiated
+    by 张三 (5亿, 6月1日) and 李四 (3亿, 2月10日), a withdrawn one by 李四 and one negotiated in 2021-12
+    (both left out)."""
+    rec = {"review_status": OK}
+    LeadFactory(unit=units.chuandian, reported_on=D(2022, 3, 5), provided_by_leader="李四", **rec)
+    LeadFactory(unit=units.mashan, reported_on=D(2022, 5, 6), provided_by_leader="王五（区政协主席）", **rec)
+    LeadFactory(unit=units.mashan, reported_on=D(2022, 5, 7), **rec)
+    LeadFactory(unit=units.mashan, reported_on=D(2021, 5, 7), provided_by_leader="李四", **rec)
+    kw = {"signed": None, "stage": "negotiating"}
+    project(
+        units.chuandian,
+        30000,
+        negotiated_on=D(2022, 2, 10),
+        negotiating_leader="李四",
+        name="李四洽谈项目",
+        **kw,
+    )
+    project(
+        units.mashan,
+        50000,
+        negotiated_on=D(2022, 6, 1),
+        negotiating_leader="张三（区委常委、常务副区长）",
+        name="张三洽谈项目",
+        **kw,
+    )
+    project(units.mashan, 80000, negotiated_on=D(2022, 6, 2), negotiating_leader="李四", name="退库项目",
+            signed=None, stage="withdrawn", ended_on=D(2022, 7, 1), end_reason="投资方撤回")  # fmt: skip
+    project(
+        units.mashan, 80000, negotiated_on=D(2021, 12, 2), negotiating_leader="李四", name="上年洽谈", **kw
+    )
+    text = report("summary", people, start="2022-01", end="2022-07")
+    # 2 leads in 1–7月 with a leader; 2 trips; 2 projects, by investment: 张三's 5亿 before 李四's 3亿.
+    assert (
+        "1至7月，领导提供招商信息2条，领导带队外出招商2次，领导直接洽谈项目2个（张三洽谈项目、李四洽谈项目）。"
+    ) in text
+    # By leader: 李四 1 lead + 2 trips + 1 project = 4; 张三 0 + 1 + 1 = 2; 王五 1 + 0 + 0 = 1.
+    assert table_rows(text, "1至7月领导招商情况") == [
+        ["李四", "1", "2", "1"],
+        ["张三（区委常委、常务副区长）", "0", "1", "1"],
+        ["王五（区政协主席）", "1", "0", "0"],
+    ]
 
 
 # --- 6. campaign report ---------------------------------------------------------------------------------
@@ -489,3 +564,65 @@ def test_city_quarterly_rates_counties_first(city):
         ["1", "沙市区", "2", "1", "12.5"],
         ["2", "荆州区", "1", "1", "2"],
     ]
+
+
+@pytest.fixture
+def city_units(city, units):
+    """The ``city`` fixture with each town's annual target of 签约亿元以上项目: 川店镇 1 (signed 1 亿元以上
+    in 3月 → 100%), 马山镇 2 (1 → 50%), 岑河镇 4 (1 → 25%)."""
+    for unit, value in ((units.chuandian, 1), (units.mashan, 2), (units.cenhe, 4)):
+        TargetFactory(
+            unit=unit, region=unit.region, year=2022, indicator="signed_projects_100m", value=Decimal(value)
+        )
+    return city
+
+
+def test_city_bulletin_lists_units_county_by_county(city_units, units, monkeypatch):
+    from zhaoshang.reports import levels
+
+    text = report("bulletin", city_units.city, end="2022-07")
+    # 二: the towns ranked across the city by completion: 川店镇 100%, 马山镇 50%, 岑河镇 25%; each
+    # named with its county.
+    assert "1至7月，排名依次为：川店镇（荆州区）、马山镇（荆州区）、岑河镇（沙市区）。" in text
+    rows = table_rows(text, "1至7月任务单位排名")
+    assert [r[:3] for r in rows] == [
+        ["1", "川店镇", "荆州区"],
+        ["2", "马山镇", "荆州区"],
+        ["3", "岑河镇", "沙市区"],
+    ]
+    assert [r[5] for r in rows] == ["100%", "50%", "25%"]
+    # 三: the completion tables county by county in official order (沙市区 421002, then 荆州区 421003).
+    part = text.split("三、各单位目标任务完成情况")[1]
+    assert part.index("（一）沙市区") < part.index("（二）荆州区")
+    assert [r[1] for r in table_rows(part, "1至7月沙市区任务单位主要指标完成情况")] == ["岑河镇"]
+    assert [r[1] for r in table_rows(part, "1至7月荆州区任务单位主要指标完成情况")] == ["川店镇", "马山镇"]
+    # 序时进度 7/12 = 58.3%: 马山镇 50% and 岑河镇 25% are behind, each under its own county.
+    assert "沙市区任务单位中，签约亿元以上项目完成率低于序时进度的单位1个：岑河镇（25%）。" in part
+    assert "荆州区任务单位中，签约亿元以上项目完成率低于序时进度的单位1个：马山镇（50%）。" in part
+    # With a table of two, the third town is left to its county's table.
+    monkeypatch.setattr(levels, "UNITS_SHOWN", 2)
+    text = report("bulletin", city_units.city, end="2022-07")
+    assert [r[1] for r in table_rows(text, "1至7月任务单位排名前2位")] == ["川店镇", "马山镇"]
+    assert "其余1个单位的完成情况按所属地区列于“各单位目标任务完成情况”。" in text
+
+
+def test_county_bulletin_keeps_one_list(city_units):
+    text = report("bulletin", city_units.jingzhou, end="2022-07")
+    rows = table_rows(text, "1至7月任务单位排名")
+    # 荆州区 alone: 川店镇 100%, 马山镇 50%; no county column, no county sub-headings.
+    assert [r[:3] for r in rows] == [["1", "川店镇", "1"], ["2", "马山镇", "1"]]
+    assert "（一）荆州区" not in text
+
+
+def test_city_quarterly_units_with_their_county(city_units):
+    text = report("quarterly", city_units.city, start="2022-04", end="2022-06")
+    # 1–6月: 川店镇 1 of 1 = 100%, 马山镇 1 of 2 = 50%, 岑河镇 1 of 4 = 25% (12亿 in 4月).
+    rows = table_rows(text, "1至6月任务单位排名")
+    assert [r[:3] for r in rows] == [
+        ["1", "川店镇", "荆州区"],
+        ["2", "马山镇", "荆州区"],
+        ["3", "岑河镇", "沙市区"],
+    ]
+    # The quarter's top units (4–6月): 岑河镇 12.5亿元 (12亿 + 0.5亿), 马山镇 2亿元.
+    tops = table_rows(text, "第二季度签约额前十位单位")
+    assert [(r[1], r[2], r[-1]) for r in tops] == [("岑河镇", "沙市区", "12.5"), ("马山镇", "荆州区", "2")]

@@ -181,3 +181,72 @@ def test_demo_command_dispatches_to_the_generator(monkeypatch):
     call_command("demo", "--scale", "city", stdout=out)
     assert "已存在" in out.getvalue()
     assert Project.objects.count() == 200
+
+
+def test_one_company_keeps_its_lead_size_across_units(built):
+    """No company is reported by two units at amounts far apart (issue 15): 80 enterprises share
+    about 180 leads, so companies with leads from several units exist; their largest and smallest
+    intended amounts stay within 1.5 x 1.5 = 2.25 times (the supervision check flags above 3)."""
+    from django.db.models import Count, Max, Min
+
+    spans = (
+        Lead.objects.filter(enterprise__isnull=False, intended_investment_wan__gt=0)
+        .values("enterprise")
+        .annotate(
+            units=Count("unit", distinct=True),
+            low=Min("intended_investment_wan"),
+            high=Max("intended_investment_wan"),
+        )
+        .filter(units__gte=2)
+    )
+    assert spans.count() > 5
+    assert all(row["high"] * 4 <= row["low"] * 9 for row in spans)
+
+
+def test_each_citys_first_district_is_its_central_urban_area(built):
+    # 2 cities × 1 county: each county is its city's first (a 区), so both are central; no town is.
+    counties = in_tree(Region, "path__startswith").filter(level="county")
+    assert counties.count() == 2 and all(c.is_central_urban and c.name.endswith("区") for c in counties)
+    assert not in_tree(Region, "path__startswith").filter(level="town", is_central_urban=True).exists()
+
+
+def test_province_bulletin_lists_units_city_by_city(built, monkeypatch):
+    """The generated province's 月通报 (issue 15): units ranked with their city, the completion tables
+    city by city. Counted here from the records: each city's active units (the bureau aside), per
+    assessment group."""
+    import re
+
+    from zhaoshang.organisation.choices import UnitKind
+    from zhaoshang.reports import levels
+    from zhaoshang.reports.figures import ReportContext
+    from zhaoshang.reports.generators import generate
+    from zhaoshang.reports.periods import report_period
+
+    root = Region.objects.get(code="960000")
+    period = report_period("bulletin", end="2024-04", today=TODAY)
+    monkeypatch.setattr(levels, "UNITS_SHOWN", 3)
+    markdown = generate("bulletin", ReportContext(region=root, period=period, today=TODAY)).markdown
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    cities = list(Region.objects.filter(parent=root).order_by("path"))
+    part = text.split("三、各单位目标任务完成情况")[1]
+    headings = re.findall(r"^### （[一二三四五六七八九十]+）(\S+)$", part, flags=re.M)
+    assert headings == [c.name for c in cities]
+    for city in cities:
+        units = Unit.objects.filter(is_active=True, region__path__startswith=city.path).exclude(
+            kind=UnitKind.BUREAU
+        )
+        for group in AssessmentGroup.objects.filter(unit__in=units).distinct():
+            caption = f"1至4月{city.name}{group.name}主要指标完成情况"
+            block = part.split(caption)[1].split("\n\n")[1]
+            rows = [line.strip("| ").split(" | ") for line in block.splitlines()[2:]]
+            assert sorted(r[1] for r in rows) == sorted(
+                units.filter(assessment_group=group).values_list("name", flat=True)
+            )
+    # The ranking tables: at most 3 units each, every one with its city.
+    city_names = {c.name for c in cities}
+    captions = re.findall(r"1至4月\S+排名前3位", text)
+    assert captions  # 20 units: some group has more than 3
+    for caption in captions:
+        block = text.split(caption)[1].split("\n\n")[1]
+        rows = [line.strip("| ").split(" | ") for line in block.splitlines()[2:]]
+        assert len(rows) == 3 and all(r[2] in city_names for r in rows)

@@ -253,6 +253,47 @@ def test_extreme_values_rule(units):
     assert finding.owner_unit == units.chuandian and "200亿元" in finding.text
 
 
+def test_lead_amount_conflict_catches_one_company_reported_at_20_and_0_8_yi(units):
+    from factories import EnterpriseFactory
+
+    company = EnterpriseFactory(name="华鑫新材料有限公司")
+    calm = EnterpriseFactory(name="楚风食品有限公司")
+    rec = {"review_status": "recognised"}
+    early = LeadFactory(unit=units.chuandian, enterprise=company, reported_on=datetime.date(2022, 3, 1),
+                        intended_investment_wan=Decimal(200_000), **rec)  # fmt: skip
+    late = LeadFactory(unit=units.mashan, enterprise=company, reported_on=datetime.date(2022, 5, 10),
+                       intended_investment_wan=Decimal(8_000), **rec)  # fmt: skip
+    # calm (all 2022-03-01 unless said): chuandian 90000 and 1000 (one unit: never compared with
+    # each other); mashan 30000 on 03-02; cenhe 10 as a draft (not counted); cenhe 1 in 2021-02
+    # (more than 365 days before every other lead: not compared).
+    LeadFactory(unit=units.chuandian, enterprise=calm, intended_investment_wan=Decimal(90_000), **rec)
+    calm_small = LeadFactory(
+        unit=units.chuandian, enterprise=calm, intended_investment_wan=Decimal(1_000), **rec
+    )
+    calm_mashan = LeadFactory(unit=units.mashan, enterprise=calm, intended_investment_wan=Decimal(30_000),
+                              reported_on=datetime.date(2022, 3, 2), **rec)  # fmt: skip
+    LeadFactory(unit=units.cenhe, enterprise=calm, intended_investment_wan=Decimal(10))
+    LeadFactory(unit=units.cenhe, enterprise=calm, intended_investment_wan=Decimal(1),
+                reported_on=datetime.date(2021, 2, 1), **rec)  # fmt: skip
+    # company: 200000 / 8000 = 25x > 3x. calm: mashan 30000 vs chuandian 90000 = 3x (not above 3),
+    # vs chuandian 1000 = 30x: calm's worst pair, chuandian's (03-01) first, mashan's (03-02) later.
+    pair_company = f"lead_amount_conflict:{early.pk}:{late.pk}"
+    pair_calm = f"lead_amount_conflict:{calm_small.pk}:{calm_mashan.pk}"
+    findings = {f.key: f for f in found("lead_amount_conflict")}
+    assert set(findings) == {pair_company, pair_calm}
+    # 200000万元 = 20亿元, 8000万元 = 0.8亿元.
+    text = findings[pair_company].text
+    assert "川店镇2022年3月1日上报拟投资20亿元" in text and "马山镇2022年5月10日上报拟投资0.8亿元" in text
+    assert findings[pair_company].subject == late
+    assert findings[pair_company].owner_unit is None  # the bureau checks it; no ticket to a unit
+    # Threshold 25: 25x is not above 25, 30x is.
+    RuleSetting.objects.create(code="lead_amount_conflict", enabled=True, threshold=Decimal(25))
+    assert keys("lead_amount_conflict") == {pair_calm}
+    # Threshold 30: nothing is above 30x.
+    RuleSetting.objects.filter(code="lead_amount_conflict").update(threshold=Decimal(30))
+    assert keys("lead_amount_conflict") == set()
+
+
 def test_region_limits_what_is_checked(units, region_tree):
     ProjectFactory(introducing_unit=units.cenhe, stage="signed", signed_on=datetime.date(2022, 1, 1))
     assert len(found("signed_not_commenced", region=region_tree.shashi)) == 1

@@ -480,6 +480,7 @@ class DistrictBuilder:
         self.helper_links: list[tuple[Project, Unit]] = []
         self.verdicts: list[tuple[date, Project, str, str]] = []
         self.leads: list[Lead] = []
+        self.lead_amounts: dict[int, int] = {}  # id(enterprise) -> its first lead's amount (万元)
         self.activities: list[Activity] = []
         self.activity_enterprises: list[tuple[Activity, Enterprise]] = []
         self.activity_partners: list[tuple[Activity, Unit]] = []
@@ -507,6 +508,7 @@ class DistrictBuilder:
         for project in self.projects:
             self.finish_project(project)
         self.build_leads()
+        self.mark_leaders_work()
         self.build_activities()
         self.build_funds()
         self.build_targets()
@@ -1449,6 +1451,13 @@ class DistrictBuilder:
         enterprise = rng.choice(self.prospects)
         stem, industry, *_ = rng.choice(TEMPLATES_BY_SUFFIX[enterprise.demo_suffix])
         amount = rng.choice((3000, 5000, 8000, 10000, 15000, 20000, 30000, 50000, 80000, 100000, 200000))
+        # One company's intention keeps its size whoever reports it: within 1.5 times of its first
+        # lead's amount (so two leads differ at most 2.25 times, below the 3-times check of
+        # ``lead_amount_conflict``), else the first amount again. The draw above stays, so the
+        # random stream and every other figure of the demo stay as they were.
+        first = self.lead_amounts.setdefault(id(enterprise), amount)
+        if not (2 * first <= 3 * amount and 2 * amount <= 3 * first):  # within 1.5 times
+            amount = first
         if valuable is None:
             status = LeadStatus.COLLECTED
         elif valuable:
@@ -1526,6 +1535,24 @@ class DistrictBuilder:
                 lead.project = project
             else:
                 lead.status = LeadStatus.FOLLOWING
+
+    def mark_leaders_work(self) -> None:
+        """Seed 003's 四大家 at district scale: the 区委书记 negotiates the 20亿元以上 projects in person,
+        the 区长 the 10–20亿元 ones; every eighth valuable lead came from one of them in turn. Chosen
+        by rule, not drawn, so the random stream (and every seed-000 figure) stays as it was."""
+        secretary = f"{names.LEADERS['区委书记']}(区委书记)"
+        mayor = f"{names.LEADERS['区长']}(区长)"
+        for project in self.projects:
+            if project.negotiated_on is None or project.stage == Stage.WITHDRAWN:
+                continue
+            amount = project.added_investment_wan or project.total_investment_wan
+            if amount >= 200000:
+                project.negotiating_leader = secretary
+            elif amount >= 100000:
+                project.negotiating_leader = mayor
+        valuable = [lead for lead in self.leads if lead.is_valuable]
+        for n, lead in enumerate(valuable[::8]):
+            lead.provided_by_leader = secretary if n % 2 == 0 else mayor
 
     # ------------------------------------------------------------------ activities
 

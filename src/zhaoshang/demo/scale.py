@@ -593,6 +593,8 @@ class ScaleBuilder:
                     name=f"{char}{COUNTY_CHARS[(j - 1) % len(COUNTY_CHARS)]}{suffix}",
                     level=RegionLevel.COUNTY,
                     parent=city,
+                    # The city's first 区 is its central urban area (中心城区, seed 004).
+                    is_central_urban=j == 1,
                 )
                 county.path = f"{city.path}{code}/"
                 counties.append(county)
@@ -1241,6 +1243,7 @@ class ScaleBuilder:
         stems = [t[0].removesuffix("项目") for t in self.templates]
         actual = self.actual
         n_years, y0 = len(self.years), spec.first_year
+        lead_amounts: dict = {}
         for i in range(spec.leads):
             unit = units[i]
             day = days[i]
@@ -1267,16 +1270,25 @@ class ScaleBuilder:
             if valuable and rng.random() < 0.15:
                 mates = self.units_by_county[unit.county]
                 assigned = mates[int(rng.random() * len(mates))].pk
+            industry = (
+                self.leading_ids[int(rng.random() * len(self.leading_ids))] if rng.random() < 0.6 else None
+            )
+            amount = self.amount() if rng.random() < 0.8 else None
+            # One company's intention keeps its size whoever reports it (as the district demo):
+            # within 1.5 times of its first amount, else that amount again, so that no two units
+            # report one company at amounts the ``lead_amount_conflict`` check (3 times) would flag.
+            if e is not None and amount is not None:
+                first = lead_amounts.setdefault(e, amount)
+                if not (2 * first <= 3 * amount and 2 * amount <= 3 * first):  # within 1.5 times
+                    amount = first
             w.add(
                 (
                     f"{who}拟投资{stem}",
                     unit.pk,
                     self.d(day),
                     self.enterprise_ids[e] if e is not None else None,
-                    self.leading_ids[int(rng.random() * len(self.leading_ids))]
-                    if rng.random() < 0.6
-                    else None,
-                    self.amount() if rng.random() < 0.8 else None,
+                    industry,
+                    amount,
                     valuable,
                     status,
                     assigned,

@@ -411,6 +411,8 @@ class RegionSheet(Sheet):
         Column("level", "层级", "choice", choices=RegionLevel, field="level", auto=False,
                choice_synonyms=(("县", "county"), ("区", "county"), ("乡镇", "town"), ("街道", "town")),
                help=gettext_lazy("不填时按区划代码判断")),
+        Column("is_central_urban", "中心城区", "bool", synonyms=("是否中心城区",), field="is_central_urban",
+               help=YES_NO),
     ]  # fmt: skip
 
     def apply(self, row: Row, ctx: ImportContext) -> Outcome:
@@ -460,6 +462,7 @@ class RegionSheet(Sheet):
             "name": obj.name,
             "parent": obj.parent.code if obj.parent_id else "",
             "level": obj.get_level_display(),
+            "is_central_urban": ctx.yes_no[obj.is_central_urban],
         }
 
 
@@ -951,6 +954,7 @@ class ProjectSheet(Sheet):
         Column("investor_tags", "投资方类型", "list", synonyms=("投资方标签",), auto=False,
                help=gettext_lazy("投资方的企业标签,用顿号分隔(如世界500强、上市公司);只增加不删除")),
         Column("leader_in_charge", "包保领导", synonyms=("联系领导", "包联领导"), field="leader_in_charge"),
+        Column("negotiating_leader", "洽谈领导", synonyms=("直接洽谈领导",), field="negotiating_leader"),
         Column("chief_service_officer", "首席服务官", field="chief_service_officer"),
         Column("note", "备注", "multiline", field="note", width=30),
         # Beyond the SPEC's list: kept so that an export re-imports everything a project page shows.
@@ -1374,6 +1378,8 @@ class LeadSheet(Sheet):
         Column("intended_investment_wan", "拟投资额(万元)", "amount", unit="万元",
                synonyms=("投资额(万元)", "预计投资(万元)", "拟投资(万元)"), field="intended_investment_wan",
                help=AMOUNT_HELP),
+        Column("provided_by_leader", "提供信息的领导", synonyms=("提供领导", "信息提供领导"),
+               field="provided_by_leader"),
         Column("is_valuable", "是否有价值", "bool", synonyms=("有价值", "价值研判"), field="is_valuable",
                auto=False, help=gettext_lazy("招商局的研判:招商局导入时采用,单位导入时忽略")),
         Column("status", "跟进状态", "choice", choices=LeadStatus, synonyms=("状态",), field="status",

@@ -18,6 +18,7 @@ class LeadForm(RecordForm):
             "enterprise",
             "industry",
             "intended_investment_wan",
+            "provided_by_leader",
             "is_valuable",
             "note",
         ]

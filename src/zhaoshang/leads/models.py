@@ -40,6 +40,10 @@ class Lead(Reported):
         _("拟投资额(万元)"), max_digits=18, decimal_places=4, null=True, blank=True
     )
     is_valuable = models.BooleanField(_("是否有价值"), null=True, blank=True)
+    # Seed 003: "市“四大家”领导提供信息愈50条" — the leader who brought the information, if any.
+    provided_by_leader = models.CharField(
+        _("提供信息的领导"), max_length=40, blank=True, help_text=_("由领导提供的信息填写领导姓名及职务")
+    )
     status = models.CharField(
         _("跟进状态"), max_length=12, choices=LeadStatus.choices, default=LeadStatus.COLLECTED
     )

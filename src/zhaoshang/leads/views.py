@@ -40,6 +40,7 @@ class LeadDetailView(LeadMixin, ObjectDetailView):
         "enterprise",
         "industry",
         "intended_investment_wan",
+        "provided_by_leader",
         "is_valuable",
         "status",
         "assigned_unit",

@@ -15,8 +15,9 @@ admin.site.index_title = _("系统配置")
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
-    list_filter = ["level"]
+    list_display = ["code", "name", "level", "parent", "is_central_urban"]
+    list_filter = ["level", "is_central_urban"]
+    list_editable = ["is_central_urban"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
 

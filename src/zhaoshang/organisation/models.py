@@ -27,6 +27,13 @@ class Region(models.Model):
         related_name="children",
     )
     path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False)
+    # Seed 004 counts the projects landing in the city's central urban area (中心城区): the districts
+    # the city designates as such. A region inside a central one is central too (``central_paths``).
+    is_central_urban = models.BooleanField(
+        _("中心城区"),
+        default=False,
+        help_text=_("市级部署中属于中心城区的区(其下的乡镇街道随之计入),年度总结据此统计中心城区项目占比。"),
+    )
 
     class Meta:
         verbose_name = _("行政区划")

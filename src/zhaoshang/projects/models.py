@@ -183,6 +183,10 @@ class Project(KeepsRecognisedVersion):
 
     # 一个项目、一个领导、一套班子、一套人马 (seed 001)
     leader_in_charge = models.CharField(_("包保领导"), max_length=40, blank=True)
+    # Seed 003: "市“四大家”领导…直接洽谈项目82个" — the leader who negotiated the project in person.
+    negotiating_leader = models.CharField(
+        _("洽谈领导"), max_length=40, blank=True, help_text=_("直接参与洽谈的领导姓名及职务")
+    )
     lead_unit = models.ForeignKey(
         "organisation.Unit",
         verbose_name=_("牵头单位"),

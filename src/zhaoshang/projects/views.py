@@ -119,6 +119,7 @@ class ProjectDetailView(ProjectMixin, ObjectDetailView):
         "is_later_phase",
         "is_local_relocation",
         "leader_in_charge",
+        "negotiating_leader",
         "lead_unit",
         "service_team",
         "chief_service_officer",

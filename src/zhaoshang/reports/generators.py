@@ -18,7 +18,7 @@ from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import indicators as metric_indicators
 from zhaoshang.metrics.engine import ZERO
 from zhaoshang.metrics.formatting import yoy_text
-from zhaoshang.metrics.indicators import REGISTRY, Basis, counted_rows
+from zhaoshang.metrics.indicators import REGISTRY, Basis, basis_filter, counted_rows
 from zhaoshang.metrics.periods import Period, month
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Project
@@ -28,6 +28,8 @@ from zhaoshang.reports.document import Doc, Report
 from zhaoshang.reports.figures import ReportContext
 from zhaoshang.reports.landing import landing_section
 from zhaoshang.reports.levels import (
+    area_name,
+    area_of,
     level_word,
     rank_in_parent,
     ranked_children,
@@ -496,9 +498,11 @@ def bulletin(ctx: ReportContext) -> Report:
 
     doc.p(rank_in_parent(ctx))
     regions_section(ctx, doc, ps=ps)
+    areas = ranked_children(ctx.region)
+    areas = areas if len(areas) >= 2 else []
     doc.h1(_("二、考核排名情况"))
     rankings = rank_groups(ctx, code=assessment_code(period))
-    ranking_tables(ctx, doc, rankings, ps=ps)
+    ranking_tables(ctx, doc, rankings, ps=ps, areas=areas)
     bottom = [line for r in rankings for line in r.lines if line.is_bottom or line.vetoed]
     if bottom:
         doc.p(
@@ -509,18 +513,23 @@ def bulletin(ctx: ReportContext) -> Report:
 
     doc.h1(_("三、各单位目标任务完成情况"))
     doc.p(_("{p}序时进度为{tp}。各单位主要指标完成情况见下表。").format(p=ps, tp=percent(progress)))
-    for group, units in ctx.groups:
-        name = str(group) if group is not None else _("未分组单位")
-        key = unit_completion_table(ctx, doc, units, ps=ps, group_name=name, period=period)
-        slow = [(u, c) for u, c in key if c is not None and c < progress]
-        if slow:
-            doc.p(
-                _("{group}中，签约亿元以上项目完成率低于序时进度的单位{n}个：{names}。").format(
-                    group=md(name),
-                    n=len(slow),
-                    names=names(f"{md(u.name)}（{percent(c)}）" for u, c in slow),
-                )
-            )
+    # A city (province) lists its units county by county (city by city), not as one long list.
+    parts = [(None, ctx.groups)]
+    if areas:
+        parts = [
+            (area, [(g, [u for u in us if area_of(areas, u) == area]) for g, us in ctx.groups])
+            for area in areas
+        ]
+    for number, (area, groups) in enumerate(parts, start=1):
+        if area is not None:
+            doc.h2(_("（{n}）{area}").format(n=ordinal(number), area=md(area.name)))
+        for group, units in groups:
+            if not units:
+                continue
+            name = str(group) if group is not None else _("未分组单位")
+            if area is not None:
+                name = f"{area.name}{name}"
+            _unit_completion(ctx, doc, units, ps=ps, name=name, period=period, progress=progress)
 
     doc.h1(_("四、需要关注的问题"))
     silent = _silent_units(ctx, this_month)
@@ -556,6 +565,20 @@ def bulletin(ctx: ReportContext) -> Report:
         )
     doc.p(_("希望排名靠前的单位再接再厉，排名靠后的单位认真查找差距、迎头赶上，确保完成全年目标任务。"))
     return _report(ReportKind.BULLETIN, doc, ctx)
+
+
+def _unit_completion(ctx: ReportContext, doc: Doc, units: list, *, ps, name, period, progress) -> None:
+    """One group's (of one county's) completion table and the units behind 序时进度, named."""
+    key = unit_completion_table(ctx, doc, units, ps=ps, group_name=name, period=period)
+    slow = [(u, c) for u, c in key if c is not None and c < progress]
+    if slow:
+        doc.p(
+            _("{group}中，签约亿元以上项目完成率低于序时进度的单位{n}个：{names}。").format(
+                group=md(name),
+                n=len(slow),
+                names=names(f"{md(u.name)}（{percent(c)}）" for u, c in slow),
+            )
+        )
 
 
 def _silent_units(ctx: ReportContext, period: Period) -> list:
@@ -803,7 +826,8 @@ def quarterly(ctx: ReportContext) -> Report:
         window_ctx = ReportContext(region=ctx.region, period=window, basis=ctx.basis, today=ctx.today)
         regions_section(window_ctx, doc, ps=ws)
     rankings = rank_groups(ctx, period=window, code=assessment_code(quarter, "quarter"))
-    ranking_tables(ctx, doc, rankings, ps=ws)
+    areas = ranked_children(ctx.region)
+    ranking_tables(ctx, doc, rankings, ps=ws, areas=areas if len(areas) >= 2 else None)
     for ranking in rankings:
         if len(ranking.lines) >= 2:
             first = [md(line.unit.name) for line in ranking.lines if line.rank == 1]
@@ -826,12 +850,15 @@ def quarterly(ctx: ReportContext) -> Report:
             ]
         )
     if rows:
-        doc.table(
-            _("{q}签约额前十位单位").format(q=qs),
-            leaderboard_header(),
-            rows,
-            align=["c", "l", "r", "r", "r"],
-        )
+        header, align = leaderboard_header(), ["c", "l", "r", "r", "r"]
+        if len(areas) >= 2:
+            # A city's top ten, each with its county (as the city's 龙虎榜).
+            tops = leaderboard_lines(ctx, ctx.units, quarter)[:10]
+            for row, (_r, u, _n, _b, _a) in zip(rows, tops, strict=True):
+                row.insert(2, md(area_name(areas, u)))
+            header.insert(2, _("所属地区"))
+            align.insert(2, "l")
+        doc.table(_("{q}签约额前十位单位").format(q=qs), header, rows, align=align)
     else:
         doc.p(_("{q}，{scope}无签约项目。").format(q=qs, scope=ctx_scope(ctx)))
     doc.h1(_("四、存在的问题"))

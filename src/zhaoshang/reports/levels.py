@@ -26,6 +26,8 @@ from zhaoshang.targets.models import Target
 # The levels ranked under a region: a province ranks its cities, a city its counties and districts.
 RANKED_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY)
 BIG = "signed_projects_100m"
+# Units listed in a group's ranking table of a multi-level report (the rest go by county).
+UNITS_SHOWN = 20
 FUNDS = "funds_wan"
 
 
@@ -59,6 +61,16 @@ def ranked_children(region: Region) -> list[Region]:
         .values_list("region__path", flat=True)
     )
     return [c for c in children if any(path.startswith(c.path) for path in with_units)]
+
+
+def area_of(areas: list[Region], unit: Unit) -> Region | None:
+    """The county (city) among ``areas`` that a unit belongs to, not its town."""
+    return next((a for a in areas if unit.region.path.startswith(a.path)), None)
+
+
+def area_name(areas: list[Region], unit: Unit) -> str:
+    found = area_of(areas, unit)
+    return found.name if found is not None else unit.region.name
 
 
 def level_word(region: Region) -> str:

@@ -8,12 +8,13 @@ The projects are those the engine's ``signed_projects`` counts; each split group
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from zhaoshang.enterprises.choices import EnterpriseTag
 from zhaoshang.enterprises.models import Enterprise
 from zhaoshang.metrics.engine import ZERO
+from zhaoshang.organisation.models import Region
 from zhaoshang.projects.choices import EXPANSION_KINDS, ProjectKind, Sector
 from zhaoshang.reports import rules
 from zhaoshang.reports.document import Doc
@@ -81,6 +82,7 @@ def mix_paragraphs(ctx: ReportContext, doc: Doc, *, ps: str) -> None:
         else:
             investor_parts.append(_("无{label}投资项目").format(label=label))
     text += "；".join(investor_parts) + "。"
+    text += central_urban_text(ctx, total=total)
     headquarters = list(
         ctx.records(CODE).filter(is_headquarters=True).order_by("-total_investment_wan", "signed_on", "name")
     )
@@ -94,3 +96,46 @@ def mix_paragraphs(ctx: ReportContext, doc: Doc, *, ps: str) -> None:
                 text += _("（{m}个项目未填报预计引税额）").format(m=len(headquarters) - with_tax)
         text += "。"
     doc.p(text)
+
+
+def central_urban_q(region: Region) -> Q | None:
+    """Projects landing in the central urban area (中心城区) under ``region``: in a region flagged
+    ``is_central_urban`` or below one. None when no such region lies under ``region``, or when
+    ``region`` is itself central (every project would be)."""
+    paths = list(
+        Region.objects.filter(is_central_urban=True, path__startswith=region.path).values_list(
+            "path", flat=True
+        )
+    )
+    if not paths or region.path in paths:
+        return None
+    q = Q()
+    for path in paths:
+        q |= Q(region__path__startswith=path)
+    return q
+
+
+def central_urban_text(ctx: ReportContext, *, total: Decimal) -> str:
+    """Seed 004: "新签约央企(国企)投资项目56个,中心城区44个、占比78.57%,13个过10亿元…项目…全部落户
+    中心城区". The signed projects landing in the central urban area and their share; of the 央企、国企
+    projects and of the 10亿元以上 projects, how many land there. Empty without central regions."""
+    q = central_urban_q(ctx.region)
+    if q is None:
+        return ""
+    central = ctx.records(CODE).filter(q).count()
+    parts = [_("落户中心城区的项目{n}个，{s}").format(n=central, s=share(central, total))]
+    state = _tagged_projects(ctx, STATE_TAGS)
+    if state:
+        ids = [p.pk for p in state]
+        n = ctx.records(CODE).filter(q, pk__in=ids).count()
+        parts.append(
+            _("央企、国企投资项目{m}个，中心城区{n}个、{s}").format(m=len(state), n=n, s=share(n, len(state)))
+        )
+    big = ctx.records("signed_projects_1b").count()
+    if big:
+        n = ctx.records("signed_projects_1b").filter(q).count()
+        if n == big:
+            parts.append(_("{m}个10亿元以上项目全部落户中心城区").format(m=big))
+        else:
+            parts.append(_("10亿元以上项目{m}个，其中落户中心城区{n}个").format(m=big, n=n))
+    return _("从项目布局看，") + "；".join(parts) + "。"

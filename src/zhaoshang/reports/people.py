@@ -9,11 +9,14 @@ import datetime
 
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhaoshang.metrics.engine import ZERO, measure, measure_by_unit, measure_grouped
+from zhaoshang.metrics.indicators import PROJECT, Indicator
 from zhaoshang.metrics.periods import Period
 from zhaoshang.organisation.choices import UnitKind
 from zhaoshang.organisation.models import Unit
+from zhaoshang.projects.choices import Stage
 from zhaoshang.reports import rules
 from zhaoshang.reports.document import Doc
 from zhaoshang.reports.figures import ReportContext
@@ -166,26 +169,87 @@ def split_leaders(text: str) -> list[str]:
     return [name for name in out if name]
 
 
-def leaders_paragraph(ctx: ReportContext, doc: Doc, *, ps: str) -> str:
-    """Leaders' trips (seed 003: "四大家领导…外出26次，直接洽谈项目82个"): the trips with leaders taking
-    part, and the enterprises they called on."""
+# 领导直接洽谈项目 (seed 003): the projects with a 洽谈领导 whose negotiation began in the period, on the
+# report's basis, withdrawn (退库) projects left out. Not a registered indicator (no target, no
+# assessment, no summary row): the engine's selection is used all the same.
+LEADER_NEGOTIATED = Indicator(
+    "leader_negotiated_projects",
+    gettext_lazy("领导直接洽谈项目"),
+    gettext_lazy("个"),
+    date_field="negotiated_on",
+    refine=lambda qs: qs.exclude(stage=Stage.WITHDRAWN).exclude(negotiating_leader=""),
+    definition=gettext_lazy("填有洽谈领导、洽谈日期在期间内的项目(退库项目不计)。"),
+    **PROJECT,
+)
+
+
+def leader_negotiated(ctx: ReportContext):
+    qs = LEADER_NEGOTIATED.queryset(ctx.period, ctx.basis)
+    return qs.filter(region__path__startswith=ctx.region.path)
+
+
+def leaders_paragraph(ctx: ReportContext, *, ps: str) -> tuple[str, list[list[str]]]:
+    """Leaders' work (seed 003: "四大家领导提供信息愈50条，外出26次，直接洽谈项目82个"): the leads a leader
+    provided, the trips with leaders taking part and the enterprises they called on, the projects a
+    leader negotiated in person (named); each leader's share in a table after the paragraph."""
     with_leaders = Case(
         When(~Q(leaders=""), then=Value(True)), default=Value(False), output_field=BooleanField()
     )
     trips = ctx.grouped("trips", with_leaders).get(True, ZERO)
-    if not trips:
-        return ""
-    visits = ctx.grouped("visits", with_leaders).get(True, ZERO)
-    people: dict[str, int] = {}
+    visits = ctx.grouped("visits", with_leaders).get(True, ZERO) if trips else ZERO
+    leads = list(
+        ctx.records("leads").exclude(provided_by_leader="").values_list("provided_by_leader", flat=True)
+    )
+    negotiated = list(leader_negotiated(ctx).order_by("-total_investment_wan", "negotiated_on", "name"))
+    if not (trips or leads or negotiated):
+        return "", []
+    people: dict[str, dict[str, int]] = {}
+
+    def add(text: str, what: str) -> None:
+        for name in split_leaders(text):
+            row = people.setdefault(name, {"leads": 0, "trips": 0, "projects": 0})
+            row[what] += 1
+
     for leaders in ctx.records("trips").exclude(leaders="").values_list("leaders", flat=True):
-        for name in split_leaders(leaders):
-            people[name] = people.get(name, 0) + 1
-    top = sorted(people.items(), key=lambda kv: (-kv[1], kv[0]))[: rules.NAMES_IN_SENTENCE]
-    text = _("{p}，领导带队外出招商{t}次").format(p=ps, t=num(trips))
-    if visits:
-        text += _("，带队拜访企业{v}家").format(v=num(visits))
-    text += _("（{who}）。").format(who=names(f"{md(n)}{c}{_('次')}" for n, c in top))
-    return text
+        add(leaders, "trips")
+    for leader in leads:
+        add(leader, "leads")
+    for project in negotiated:
+        add(project.negotiating_leader, "projects")
+    parts = []
+    if leads:
+        parts.append(_("领导提供招商信息{n}条").format(n=len(leads)))
+    if trips:
+        text = _("领导带队外出招商{t}次").format(t=num(trips))
+        if visits:
+            text += _("，带队拜访企业{v}家").format(v=num(visits))
+        parts.append(text)
+    if negotiated:
+        shown = [link(md(p.name), project_url(p)) for p in negotiated[: rules.NAMES_IN_SENTENCE]]
+        more = _("等") if len(negotiated) > rules.NAMES_IN_SENTENCE else ""
+        parts.append(
+            _("领导直接洽谈项目{n}个（{names}）").format(n=len(negotiated), names=names(shown) + more)
+        )
+    text = _("{p}，{items}。").format(p=ps, items="，".join(parts))
+    rows = [
+        [md(name), num(v["leads"]), num(v["trips"]), num(v["projects"])]
+        for name, v in sorted(
+            people.items(), key=lambda kv: (-(kv[1]["leads"] + kv[1]["trips"] + kv[1]["projects"]), kv[0])
+        )
+    ]
+    return text, rows
+
+
+def leaders_table(doc: Doc, rows: list[list[str]], *, ps: str) -> None:
+    """Each leader's leads provided, trips led and projects negotiated (a leader named in several)."""
+    if not rows:
+        return
+    doc.table(
+        _("{p}领导招商情况").format(p=ps),
+        [_("领导"), _("提供信息（条）"), _("带队外出招商（次）"), _("直接洽谈项目（个）")],
+        rows,
+        align=["l", "r", "r", "r"],
+    )
 
 
 def signings_paragraphs(ctx: ReportContext, doc: Doc, *, ps: str) -> str:
@@ -215,11 +279,12 @@ def people_sections(ctx: ReportContext, doc: Doc, *, ps: str, number: int) -> in
     say; returns the next number."""
     from zhaoshang.reports.text import ordinal
 
-    leaders = leaders_paragraph(ctx, doc, ps=ps)
+    leaders, leader_rows = leaders_paragraph(ctx, ps=ps)
     signings = signings_paragraphs(ctx, doc, ps=ps)
     if leaders or signings:
         doc.h2(_("（{n}）领导招商和集中签约活动").format(n=ordinal(number)))
         doc.p(leaders)
+        leaders_table(doc, leader_rows, ps=ps)
         doc.p(signings)
         number += 1
     if resident_section(ctx, doc, ps=ps, heading=_("（{n}）驻点招商情况").format(n=ordinal(number))):

@@ -220,16 +220,41 @@ def ranking_remark(line) -> str:
 
 
 def ranking_tables(
-    ctx: ReportContext, doc: Doc, rankings: list[GroupRanking], *, ps: str, headings: bool = True
+    ctx: ReportContext,
+    doc: Doc,
+    rankings: list[GroupRanking],
+    *,
+    ps: str,
+    headings: bool = True,
+    areas: list | None = None,
 ) -> None:
-    """（一）任务单位排位情况 … : the first and last three named, then the table."""
+    """（一）任务单位排位情况 … : the first and last three named, then the table.
+
+    With ``areas`` (a city's counties, a province's cities: a multi-level deployment, whose counties
+    are ranked before this), a group's table is not one long list of every unit: it shows the first
+    ``levels.UNITS_SHOWN`` across the deployment, each with its county, and names the last."""
+    from zhaoshang.reports import levels
+
+    many = bool(areas) and len(areas) >= 2
+    # Each unit's county from the context's units (their regions already loaded): no query per line.
+    area_by_unit = {u.pk: levels.area_name(areas, u) for u in ctx.units} if many else {}
+
+    def area(unit) -> str:
+        return area_by_unit.get(unit.pk) or levels.area_name(areas, unit)
+
     for index, ranking in enumerate(rankings, start=1):
         if not ranking.lines:
             continue
         if headings:
             doc.h2(_("（{n}）{group}排位情况").format(n=ordinal(index), group=md(ranking.name)))
         lines = ranking.lines
-        unit_names = [md(line.unit.name) for line in lines]
+
+        def named(line) -> str:
+            if not many:
+                return md(line.unit.name)
+            return f"{md(line.unit.name)}（{md(area(line.unit))}）"
+
+        unit_names = [named(line) for line in lines]
         if len(lines) >= 6:
             doc.p(
                 _("{p}，排名前三位：{top}；排名后三位：{bottom}。").format(
@@ -238,6 +263,7 @@ def ranking_tables(
             )
         else:
             doc.p(_("{p}，排名依次为：{all}。").format(p=ps, all=names(unit_names)))
+        shown = lines[: levels.UNITS_SHOWN] if many else lines
         if ranking.by_assessment:
             header = [_("排名"), _("单位"), _("基本分"), _("加分"), _("扣分"), _("得分"), _("备注")]
             rows = [
@@ -250,7 +276,7 @@ def ranking_tables(
                     num(line.score),
                     ranking_remark(line),
                 ]
-                for line in lines
+                for line in shown
             ]
             align = ["c", "l", "r", "r", "r", "r", "l"]
         else:
@@ -274,10 +300,25 @@ def ranking_tables(
                         ctx.url("signed_amount_100m_wan", unit_id=line.unit.pk),
                     ),
                 ]
-                for line in lines
+                for line in shown
             ]
             align = ["c", "l", "r", "r", "r", "r"]
-        doc.table(_("{p}{group}排名").format(p=ps, group=md(ranking.name)), header, rows, align=align)
+        if many:
+            for row, line in zip(rows, shown, strict=True):
+                row.insert(2, md(area(line.unit)))
+            header.insert(2, _("所属地区"))
+            align.insert(2, "l")
+        if many and len(lines) > len(shown):
+            caption = _("{p}{group}排名前{n}位").format(p=ps, group=md(ranking.name), n=len(shown))
+        else:
+            caption = _("{p}{group}排名").format(p=ps, group=md(ranking.name))
+        doc.table(caption, header, rows, align=align)
+        if many and len(lines) > len(shown):
+            doc.p(
+                _("其余{n}个单位的完成情况按所属地区列于“各单位目标任务完成情况”。").format(
+                    n=len(lines) - len(shown)
+                )
+            )
         doc.note(ranking.note(ps))
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Count, DecimalField, F, Max, Min, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -294,6 +294,82 @@ def unit_no_leads(ctx: Context) -> list[Finding]:
         )
         for unit in ctx.units().exclude(pk__in=reported)
     ]
+
+
+@rule(
+    "lead_amount_conflict",
+    _("同一企业的招商信息拟投资额悬殊(超过{n}倍)"),
+    3,
+    _(
+        "同一企业(同一企业客商记录,统一社会信用代码唯一)的两条招商信息,由不同单位上报(已上报或已认定),"
+        "上报日期相隔不超过365天,拟投资额较大者超过较小者的阈值倍数(默认3倍,如20亿元与0.8亿元)。"
+        "每家企业列出相差最大的一对,由招商局核实后退回有误的一条。"
+    ),
+    ticketable=False,
+    threshold_label=_("倍"),
+    label=_("信息投资额悬殊"),
+)
+def lead_amount_conflict(ctx: Context) -> list[Finding]:
+    from zhaoshang.leads.models import Lead
+
+    leads = Lead.objects.filter(
+        is_deleted=False,
+        review_status__in=REPORTED_STATUSES,
+        reported_on__lte=ctx.today,
+        enterprise__isnull=False,
+        intended_investment_wan__gt=0,
+    ).select_related("unit", "enterprise")
+    if ctx.region is not None:
+        leads = leads.filter(unit__region__path__startswith=ctx.region.path)
+    # Only companies that could hold such a pair (two units, extremes far enough apart) are read.
+    spread = (
+        leads.order_by()
+        .values("enterprise_id")
+        .annotate(
+            n_units=Count("unit", distinct=True),
+            low=Min("intended_investment_wan"),
+            high=Max("intended_investment_wan"),
+        )
+        .filter(n_units__gte=2, high__gt=F("low") * Value(ctx.threshold, output_field=DecimalField()))
+        .values("enterprise_id")
+    )
+    leads = leads.filter(enterprise_id__in=spread)
+    by_company: dict[int, list] = {}
+    for lead in leads.order_by("reported_on", "pk"):
+        by_company.setdefault(lead.enterprise_id, []).append(lead)
+    found = []
+    for group in by_company.values():
+        worst = None
+        for i, low in enumerate(group):
+            for high in group[i + 1 :]:
+                if low.unit_id == high.unit_id or (high.reported_on - low.reported_on).days > 365:
+                    continue
+                small, large = sorted((low, high), key=lambda lead: lead.intended_investment_wan)
+                ratio = large.intended_investment_wan / small.intended_investment_wan
+                if ratio > ctx.threshold and (worst is None or ratio > worst[0]):
+                    worst = (ratio, small, large)
+        if worst is None:
+            continue
+        _ratio, small, large = worst
+        first, later = sorted((small, large), key=lambda lead: (lead.reported_on, lead.pk))
+        found.append(
+            Finding(
+                "lead_amount_conflict",
+                f"lead_amount_conflict:{first.pk}:{later.pk}",
+                _("{e}:{ua}{da}上报拟投资{a},{ub}{db}上报拟投资{b}").format(
+                    e=first.enterprise,
+                    ua=first.unit,
+                    da=_ymd(first.reported_on),
+                    a=wan_to_yi(first.intended_investment_wan) + str(_("亿元")),
+                    ub=later.unit,
+                    db=_ymd(later.reported_on),
+                    b=wan_to_yi(later.intended_investment_wan) + str(_("亿元")),
+                ),
+                None,
+                later,
+            )
+        )
+    return found
 
 
 def _year_to_last_month(today: datetime.date):

@@ -53,6 +53,14 @@ p.doc-note {{ font-size: 12pt; line-height: 20pt; text-indent: 0; margin: 2pt 0 
 p.doc-caption {{ font-family: {SANS}; font-size: 13pt; line-height: 22pt; text-align: center; text-indent: 0;
                  margin-top: 8pt; page-break-after: avoid; }}
 table.doc-table {{ width: 100%; border-collapse: collapse; font-size: 10.5pt; line-height: 14pt; margin: 4pt 0; }}
+/* A table too wide for the portrait text block (156 mm) goes, with its caption and 注, on a landscape
+   page (text block 225 mm), as in the Word export; a smaller type is set on the block when needed. */
+@page landscape {{ size: A4 landscape; margin: 28mm 37mm 26mm 35mm; }}
+div.doc-landscape {{ page: landscape; }}
+/* Everything else on portrait pages again (a box's "page: auto" would stay on the landscape one). */
+body > :not(.doc-landscape) {{ page: portrait; }}
+@page portrait {{ size: A4; }}
+div.doc-landscape table.doc-table {{ font-size: inherit; line-height: 1.35; }}
 table.doc-table th, table.doc-table td {{ border: 0.75pt solid #000; padding: 2pt 3pt; }}
 table.doc-table th {{ font-family: {SANS}; font-weight: normal; text-align: center; }}
 table.doc-table tr {{ page-break-inside: avoid; }}
@@ -64,6 +72,19 @@ figure.doc-chart figcaption {{ font-size: 12pt; line-height: 20pt; }}
 .watermark {{ position: fixed; top: 95mm; left: -20mm; width: 200mm; text-align: center; transform: rotate(-30deg);
               font-family: {SANS}; font-size: 24pt; color: rgba(0, 0, 0, 0.07); line-height: 60mm; }}
 """
+
+
+def table_layout(block: Block) -> tuple[bool, float | None]:
+    """(landscape?, type size) by the Word export's rule (``docx._layout``): numbers never narrower
+    than their widest cell, a table whose minimum exceeds the portrait width on a landscape page,
+    one too wide for that in a smaller type (down to 小六)."""
+    from zhaoshang.reports.render.docx import TABLE_SIZE, _layout
+
+    columns = max([len(block.header), *(len(row) for row in block.rows)], default=0)
+    if not columns:
+        return False, None
+    _widths, landscape, _numeric, size = _layout(block, columns)
+    return landscape, (size if size < TABLE_SIZE.pt else None)
 
 
 def _data_uri(png: bytes) -> str:
@@ -86,7 +107,10 @@ def document_html(blocks: list[Block], meta: Meta, charts: dict[str, bytes]) -> 
         parts.append(f'<p class="doc-number">{escape(meta.doc_number)}</p>')
     parts.append(
         htmlbody.render(
-            blocks, links=False, chart_src=lambda name: _data_uri(charts[name]) if name in charts else None
+            blocks,
+            links=False,
+            chart_src=lambda name: _data_uri(charts[name]) if name in charts else None,
+            table_layout=table_layout,
         )
     )
     closing = [meta.issuer] if meta.issuer else []
