@@ -18,7 +18,7 @@ from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import indicators as metric_indicators
 from zhaoshang.metrics.engine import ZERO
 from zhaoshang.metrics.formatting import yoy_text
-from zhaoshang.metrics.indicators import REGISTRY, Basis, basis_filter, counted_rows
+from zhaoshang.metrics.indicators import REGISTRY, Basis, counted_rows
 from zhaoshang.metrics.periods import Period, month
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Project

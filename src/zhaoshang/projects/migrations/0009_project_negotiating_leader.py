@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0007_counting_option_fields'),
+        ('projects', '0008_stalled_signing_index'),
     ]
 
     operations = [
