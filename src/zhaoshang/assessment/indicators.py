@@ -25,6 +25,8 @@ def _overdue_start(qs):
 def _due_start(qs):
     # Signed, not withdrawn: the projects whose agreed commencement date falls in the period.
     return qs.filter(signed_on__isnull=False).exclude(stage=Stage.WITHDRAWN)
+
+
 def _overdue_tickets(qs):
     # Not closed (销号) by the deadline: still open, or closed on a later day.
     return qs.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=F("deadline")))

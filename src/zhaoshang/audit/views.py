@@ -2,7 +2,9 @@
 
 import django_filters
 import django_tables2 as tables
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,18 @@ class AuditFilterSet(SearchFilterSet):
         fields = []
 
 
+# The codes services write into ``result`` (audit/services.py, security/services.py), as the auditor reads them.
+RESULT_LABELS = {
+    "success": _("成功"),
+    "failure": _("失败"),
+    "locked": _("失败,账号已锁定"),
+    "dormant": _("账号90天未用,已停用"),
+    "unknown_user": _("失败,无此用户"),
+    "totp_failure": _("动态口令错误"),
+    "password_changed": _("已修改密码"),
+}
+
+
 class AuditTable(tables.Table):
     at = tables.DateTimeColumn(format="Y-m-d H:i:s")
     changes = tables.Column(verbose_name=_("变更字段"), empty_values=(), orderable=False)
@@ -34,8 +48,38 @@ class AuditTable(tables.Table):
         fields = ["id", "at", "username", "address", "action", "model", "object_id", "object_repr", "result"]
         attrs = {"class": "table table-sm table-hover align-middle mb-0"}
 
+    def render_result(self, value):
+        return RESULT_LABELS.get(value, value)
+
+    def render_model(self, value):
+        model = _model_of(value)
+        return model._meta.verbose_name if model else value
+
     def render_changes(self, record):
-        return "、".join(name for name, _before, _after in record.changed_fields()) or "—"
+        model = _model_of(record.model)
+        return (
+            "、".join(_field_label(model, name) for name, _before, _after in record.changed_fields()) or "—"
+        )
+
+
+def _model_of(label: str):
+    """The model an entry's ``model`` ("projects.project") names, or None (a removed model, a login)."""
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model, name: str) -> str:
+    # The auditor reads the field's Chinese label; a field no longer on the model keeps its name.
+    if model is not None:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return name
+        if hasattr(field, "verbose_name"):  # not a reverse relation
+            return str(field.verbose_name)
+    return name
 
 
 @login_required
