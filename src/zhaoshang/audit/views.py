@@ -70,16 +70,50 @@ def _model_of(label: str):
         return None
 
 
+# What the services write into an entry besides a record's fields (an export's kind and rows, a
+# month close's months …), as the auditor reads them.
+DETAIL_LABELS = {
+    "kind": _("数据类型"),
+    "rows": _("行数"),
+    "count": _("条数"),
+    "items": _("考核项"),
+    "ranking": _("排名结果"),
+    "months": _("月份"),
+    "month": _("月份"),
+    "reason": _("原因"),
+    "units": _("单位"),
+    "platform": _("报送平台"),
+    "period": _("期间"),
+    "basis": _("口径"),
+    "created": _("新建"),
+    "updated": _("更新"),
+    "format": _("格式"),
+    "version": _("版本"),
+    "edited": _("已编辑"),
+    "before": _("截止时间"),
+    "target": _("对象"),
+    "text": _("内容"),
+    "user": _("用户"),
+    "name": _("名称"),
+    "prefix": _("令牌前缀"),
+    "password": _("密码"),
+    "totp": _("动态口令"),
+    "duplicate_hold": _("疑似重复暂停计数"),
+    "escalated_at": _("升级时间"),
+}
+
+
 def _field_label(model, name: str) -> str:
-    # The auditor reads the field's Chinese label; a field no longer on the model keeps its name.
+    # The auditor reads the field's Chinese label; a name no model field has keeps its own.
     if model is not None:
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            return name
-        if hasattr(field, "verbose_name"):  # not a reverse relation
-            return str(field.verbose_name)
-    return name
+            pass
+        else:
+            if hasattr(field, "verbose_name"):  # not a reverse relation
+                return str(field.verbose_name)
+    return str(DETAIL_LABELS.get(name, name))
 
 
 @login_required
