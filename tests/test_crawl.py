@@ -45,6 +45,8 @@ WORD = re.compile(r"[A-Za-z][A-Za-z_']{2,}")
 # Where the walk does not go: leaving, deleting, the API's own documentation pages (Swagger UI,
 # English by design, for programmers with a token).
 SKIP = ("/accounts/logout/", "/delete/", "/static/", "/media/", "/api/docs/", "/api/redoc/")
+# A table body with no row at all: a list page should say it has nothing to show instead.
+EMPTY_TABLE = re.compile(r"<tbody[^>]*>\s*</tbody>")
 PER_KIND = 2  # addresses visited per kind of address (digits folded), per role
 MAX_PAGES = 90  # per role
 
@@ -152,8 +154,11 @@ def walk(client, start="/"):
             continue
         if "html" not in response.headers.get("Content-Type", ""):
             continue  # a download; its status is what is checked here
+        body = response.content.decode()
+        if EMPTY_TABLE.search(body):
+            problems.append(f"{url}: a table with no rows and nothing saying it is empty")
         page = _Page()
-        page.feed(response.content.decode())
+        page.feed(body)
         if not url.startswith("/admin/"):  # Django's own admin: its translations are Django's
             for text in page.texts:
                 if english_words(text):
