@@ -293,6 +293,12 @@ def test_other_units_records_are_not_found(site, client_as, role, own, others):
         for address in ("/projects/", "/funds/", "/"):
             body = client.get(address).content.decode()
             assert project.name not in body and link not in body, f"{role} sees {project.name} on {address}"
+        for address in ("/projects/", "/funds/", "/leads/", "/activities/", "/targets/", "/tickets/"):
+            # Not even in the filters' unit drop-down: the unit is not one of theirs.
+            body = client.get(address).content.decode()
+            assert project.introducing_unit.name not in body, (
+                f"{role}: {project.introducing_unit} on {address}"
+            )
         # The search page repeats the words searched for; what it must not give is the record.
         found = client.get("/search/", {"q": project.name}).content.decode()
         assert link not in found and records[key]["lead"].get_absolute_url() not in found
