@@ -285,8 +285,16 @@ def test_other_units_records_are_not_found(site, client_as, role, own, others):
         for kind, obj in records[key].items():
             url = obj.get_absolute_url()
             for address in (url, url + "edit/", url + "history/"):
-                status = client.get(address).status_code
-                assert status in (403, 404), f"{role} → {key} {kind} {address}: {status}"
+                response = client.get(address)
+                assert response.status_code in (403, 404), (
+                    f"{role} → {key} {kind} {address}: {response.status_code}"
+                )
+                # The refusal itself is a Chinese page (not Django's English "Not Found").
+                page = _Page()
+                page.feed(response.content.decode())
+                assert ("页面不存在" in page.texts or "没有权限" in page.texts) and not any(
+                    english_words(t) for t in page.texts
+                ), address
         # Nor do the other unit's records appear in the lists, the search or the filters.
         project = records[key]["project"]
         link = f'href="{project.get_absolute_url()}"'
@@ -322,3 +330,28 @@ def test_the_allow_list_is_narrow():
     assert english_words("导出Excel · PDF文件 · API接口 · Mini LED背光模组") == []
     assert english_words("可用字段:platform_code(平台项目编号)、name(项目名称)") == []
     assert english_words("可用字段:platform_code、name") == ["platform_code", "name"]
+
+
+def test_error_pages_are_chinese(rf, db):
+    """Django's own 400/403/404/500 pages are English; the project's templates replace them (the
+    500 page is rendered without a request or database)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+    from django.views import defaults
+
+    request = rf.get("/somewhere/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    pages = {
+        400: defaults.bad_request(request, Exception()),
+        403: defaults.permission_denied(request, PermissionDenied("报告仅供招商局、领导和督查查看。")),
+        404: defaults.page_not_found(request, Http404("No Project matches the given query.")),
+        500: defaults.server_error(request),
+    }
+    for status, response in pages.items():
+        page = _Page()
+        page.feed(response.content.decode())
+        assert response.status_code == status
+        assert not [t for t in page.texts if english_words(t)], (status, page.texts)
+    assert "报告仅供招商局、领导和督查查看。" in pages[403].content.decode()  # the reason, as raised
