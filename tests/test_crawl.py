@@ -355,3 +355,15 @@ def test_error_pages_are_chinese(rf, db):
         assert response.status_code == status
         assert not [t for t in page.texts if english_words(t)], (status, page.texts)
     assert "报告仅供招商局、领导和督查查看。" in pages[403].content.decode()  # the reason, as raised
+
+
+def test_a_form_sent_without_its_token_is_refused_in_chinese(site):
+    from django.test import Client
+
+    users, _records = site
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["bureau"])
+    response = client.post("/projects/add/", {"name": "某项目"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "页面已过期或无法核实表单来源" in body and "CSRF" not in body

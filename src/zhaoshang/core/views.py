@@ -436,3 +436,9 @@ def check_upload(upload) -> str:
     if not head.startswith(magic):
         return _("文件内容与扩展名不符,已拒绝上传。")
     return ""
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form sent from an expired page (or from elsewhere): say so in Chinese, not Django's page."""
+    message = _("页面已过期或无法核实表单来源,请刷新页面后重新提交。")
+    return render(request, "403.html", {"exception": message}, status=403)
