@@ -77,6 +77,17 @@ def test_secadmin_grants_roles_only(admins, target):
     assert (entry.before["role"], entry.after["role"]) == (Role.REPORTER, Role.UNIT_HEAD)
 
 
+def test_secadmin_does_not_see_password_hashes(admins, target):
+    """The security administrator's read-only password field says whether a password is set; it
+    printed the stored hash itself."""
+    page = as_client(admins[Role.SECADMIN]).get(f"/admin/organisation/user/{target.pk}/change/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    stored = target.password.split("$")
+    assert target.password not in body and stored[-1] not in body and stored[-2] not in body
+    assert "已设置(不显示)" in body
+
+
 def test_auditor_has_no_admin_and_reads_the_log(admins):
     client = as_client(admins[Role.AUDITOR])
     assert client.get("/admin/").status_code == 302  # not staff: sent to the admin login

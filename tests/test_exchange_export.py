@@ -333,3 +333,18 @@ def test_the_workbook_writer_keeps_every_value(tmp_path):
     first = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     assert first[1][:3] == [" 前后空格 ", "a<b>&c \"'", "=SUM(A1)"]
     assert first[3][0] == datetime.date(2022, 7, 3)
+
+
+def test_funds_export_reads_projects_and_units_with_the_rows(world, tmp_path, django_assert_max_num_queries):
+    """The funds sheet's own queryset (project and unit joined) is the one exported: ten more funds
+    records must not cost more queries than two."""
+    project = Project.objects.get(name="汽车零部件项目")
+    few = export("funds", tmp_path)
+    for month in range(1, 11):
+        FundsRecordFactory(project=project, month=datetime.date(2023, month, 1), amount_wan=Decimal("1"))
+    with django_assert_max_num_queries(25):
+        many = export("funds", tmp_path)
+    assert len(many) == len(few) + 10
+    # Oldest month first (the sheet's order), whatever the model's default order.
+    months = [r[2] for r in many[1:]]
+    assert months == sorted(months)

@@ -22,6 +22,7 @@ class SearchFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._limit_unit_choices()
         for field in self.form.fields.values():
             widget = field.widget
             css = (
@@ -30,6 +31,20 @@ class SearchFilterSet(django_filters.FilterSet):
             widget.attrs.setdefault("class", css)
             if getattr(widget, "input_type", "") == "text" and "date" in str(type(field)).lower():
                 widget.input_type = "date"
+
+    def _limit_unit_choices(self):
+        """A unit drop-down offers the units the user's records can belong to: a unit's own staff see
+        their unit, the bureau its region's units (not every unit of the province)."""
+        from zhaoshang.core.access import unit_choices_for
+        from zhaoshang.organisation.models import Unit
+
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        for field in self.form.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and queryset.model is Unit:
+                field.queryset = unit_choices_for(user, queryset)
 
 
 def yes_no_filter(label, **kwargs):

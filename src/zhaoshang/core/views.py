@@ -99,6 +99,10 @@ class ObjectListView(ModelViewMixin, SingleTableMixin, FilterView):
         context["empty_hint"] = self.empty_hint
         # Excel in and out (the exchange app) for the kinds it knows, with the list's own filters.
         context["exchange_kind"] = self.url_base if self.url_base in EXCHANGE_KINDS else ""
+        if context["exchange_kind"]:
+            from zhaoshang.exchange.kinds import SHEETS  # the exchange app builds on this module
+
+            context["can_export"] = SHEETS[self.url_base].may_export(self.request.user)
         query = self.request.GET.copy()
         query.pop("page", None)
         context["filter_query"] = query.urlencode()
@@ -284,9 +288,10 @@ class ObjectDeleteView(ModelViewMixin, View):
 def display_value(obj: models.Model, field: models.Field) -> Any:
     if field.many_to_many:
         return "、".join(str(o) for o in getattr(obj, field.name).all()) or "—"
-    if getattr(field, "choices", None):
-        value = getattr(obj, f"get_{field.name}_display")()
-        return value or "—"
+    # Choice fields, and fields whose model names their values itself (a target's indicator code).
+    shown = getattr(obj, f"get_{field.name}_display", None)
+    if shown is not None:
+        return shown() or "—"
     value = getattr(obj, field.name)
     if isinstance(field, models.BooleanField):
         return {True: _("是"), False: _("否"), None: _("未判定")}[value]
@@ -431,3 +436,9 @@ def check_upload(upload) -> str:
     if not head.startswith(magic):
         return _("文件内容与扩展名不符,已拒绝上传。")
     return ""
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form sent from an expired page (or from elsewhere): say so in Chinese, not Django's page."""
+    message = _("页面已过期或无法核实表单来源,请刷新页面后重新提交。")
+    return render(request, "403.html", {"exception": message}, status=403)

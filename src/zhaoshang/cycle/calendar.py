@@ -43,6 +43,14 @@ class UnknownYear(ValueError):
             ).format(y=year)
         )
 
+    @property
+    def page_message(self) -> str:
+        """The same for a page: its readers (units, the bureau) do not run commands on the server."""
+        return _(
+            "工作日历中没有{y}年的法定节假日安排,截止日期暂无法确定:"
+            "请系统管理员按国务院办公厅公布的{y}年部分节假日安排,在系统配置的“工作日历”中添加。"
+        ).format(y=self.year)
+
 
 def deadline_workday() -> int:
     """N of "the Nth working day of the next month" (setting ``ZHAOSHANG_DEADLINE_WORKDAY``)."""

@@ -104,7 +104,7 @@ def month_state(
     try:
         deadline, problem = calendar.deadline(month), ""
     except UnknownYear as error:
-        deadline, problem = None, str(error)
+        deadline, problem = None, error.page_message
     if last_closed is not None and month <= last_closed:
         state = MonthState.CLOSED
     elif deadline is None:

@@ -29,6 +29,8 @@ class EnterpriseListView(EnterpriseMixin, ObjectListView):
             super()
             .get_queryset()
             .annotate(project_count=Count("projects", filter=Q(projects__is_deleted=False)))
+            # A GROUP BY query drops Meta.ordering; paging needs a stable order.
+            .order_by("name", "pk")
         )
 
 

@@ -3,6 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -77,12 +78,14 @@ def counting_rules_edit(request):
 def excluded(request):
     """不予认定: the projects of a year that the eligibility rules leave out, with the rule for each."""
     year = _year(request)
+    rows = ineligible_projects(user=request.user, year=year)
     return render(
         request,
         "metrics/excluded.html",
         {
             "year": year,
-            "rows": ineligible_projects(user=request.user, year=year),
+            "rows": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "total": len(rows),
             "options": options_in_force(year),
         },
     )

@@ -58,11 +58,32 @@ class UserAdmin(DjangoUserAdmin):
     )
     autocomplete_fields = ["unit", "region"]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or "password" not in readonly_user_fields(request.user, ["password"]):
+            return fieldsets
+        # A read-only password field would print the stored hash itself; show only whether one is set.
+        return tuple(
+            (
+                name,
+                {
+                    **opts,
+                    "fields": tuple("password_status" if f == "password" else f for f in opts["fields"]),
+                },
+            )
+            for name, opts in fieldsets
+        )
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
         fields = [f for fieldset in self.get_fieldsets(request, obj) for f in fieldset[1]["fields"]]
-        return readonly_user_fields(request.user, fields)
+        readonly = readonly_user_fields(request.user, fields)
+        return (*readonly, "password_status") if "password_status" in fields else readonly
+
+    @admin.display(description=_("密码"))
+    def password_status(self, obj):
+        return _("已设置(不显示)") if obj.has_usable_password() else _("未设置")
 
     def has_add_permission(self, request):
         # The security administrator grants roles but does not create accounts.

@@ -105,6 +105,12 @@ class Target(TimeStamped):
         indicator = REGISTRY.get(self.indicator)
         return f"{self.year}年 {self.unit or self.region} {indicator.name if indicator else self.indicator}"
 
+    def get_indicator_display(self) -> str:
+        from zhaoshang.metrics.indicators import REGISTRY
+
+        indicator = REGISTRY.get(self.indicator)
+        return str(indicator.name) if indicator else self.indicator
+
     def get_absolute_url(self) -> str:
         return reverse("targets:detail", args=[self.pk])
 

@@ -19,7 +19,7 @@ class TargetMixin:
 class TargetListView(TargetMixin, ObjectListView):
     filterset_class = TargetFilterSet
     table_class = TargetTable
-    empty_hint = _("还没有目标任务。可用 Excel 模板批量导入(zhaoshang import targets)。")
+    empty_hint = _("还没有目标任务。招商局可用“导入Excel”按模板批量导入。")
 
 
 class TargetDetailView(TargetMixin, ObjectDetailView):
@@ -47,7 +47,7 @@ class CampaignMixin:
 class CampaignListView(CampaignMixin, ObjectListView):
     filterset_class = CampaignFilterSet
     table_class = CampaignTable
-    empty_hint = _("还没有专项行动。可用 zhaoshang campaign add 新建。")
+    empty_hint = _("还没有专项行动。招商局可用“新增专项行动”建立。")
 
 
 class CampaignDetailView(CampaignMixin, ObjectDetailView):

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.upward.choices import Sheet
 from zhaoshang.upward.layouts import FIELDS
 from zhaoshang.upward.models import ColumnMap
 
@@ -15,9 +16,10 @@ class ColumnMapAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         known = ";".join(
-            f"{sheet}: " + "、".join(f"{key}({label})" for key, label in fields.items())
+            f"{Sheet(sheet).label}: " + "、".join(f"{key}({label})" for key, label in fields.items())
             for sheet, fields in FIELDS.items()
         )
+        form.base_fields["columns"].initial = []  # an empty list to fill in, not "null"
         form.base_fields["columns"].help_text = _(
             '按上级平台表格的列顺序填写 [["字段", "表头"], …];可用字段:{known}'
         ).format(known=known)
