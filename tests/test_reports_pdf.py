@@ -8,15 +8,13 @@ tests/test_reports_word.py does for Word), and WeasyPrint's laid-out boxes must 
 within its page's content width.
 """
 
-import datetime
 import io
 import re
-from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 
-from test_reports_word import META, assert_numbers_whole, wide_markdown
+from test_reports_word import META, assert_numbers_whole, january_to_july, large_projects, wide_markdown
 from zhaoshang.reports.choices import ExportFormat
 from zhaoshang.reports.document import Doc
 from zhaoshang.reports.exports import export
@@ -103,39 +101,13 @@ def test_narrow_tables_stay_portrait():
 def test_generated_reports_keep_numbers_whole_and_tables_inside(units, region_tree):
     """A county bulletin (the 12-column unit table), a city summary (the 10-column county table) and
     a city bulletin (units with their county)."""
-    from factories import EnterpriseFactory, ProjectFactory, TargetFactory
-    from zhaoshang.reports.figures import ReportContext
-    from zhaoshang.reports.generators import generate
-    from zhaoshang.reports.periods import report_period
-
-    D = datetime.date
-    for unit, amount, day in (
-        (units.chuandian, 1234567, D(2022, 3, 1)),
-        (units.mashan, 987654, D(2022, 5, 1)),
-        (units.cenhe, 456789, D(2022, 6, 1)),
-    ):
-        ProjectFactory(
-            introducing_unit=unit,
-            investor=EnterpriseFactory(),
-            total_investment_wan=Decimal(amount),
-            signed_on=day,
-            stage="signed",
-            review_status="recognised",
-        )
-    for region in (region_tree.jingzhou, region_tree.shashi):
-        TargetFactory(unit=None, region=region, year=2022, indicator="signed_projects_100m", value=Decimal(3))
-    for unit in (units.chuandian, units.mashan, units.cenhe):
-        TargetFactory(
-            unit=unit, region=unit.region, year=2022, indicator="signed_projects_100m", value=Decimal(7)
-        )
-    today = D(2022, 8, 3)
+    large_projects(units, region_tree)
     for kind, region in (
         ("bulletin", region_tree.jingzhou),
         ("summary", region_tree.city),
         ("bulletin", region_tree.city),
     ):
-        period = report_period(kind, start="2022-01", end="2022-07", today=today)
-        markdown = generate(kind, ReportContext(region=region, period=period, today=today)).markdown
+        markdown = january_to_july(kind, region).markdown
         pages = pdf_pages(markdown)
         assert_numbers_whole(markdown, "\n".join(t for t, _l in pages))
         assert table_overflow(markdown) == [], (kind, region)

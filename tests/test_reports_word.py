@@ -7,6 +7,7 @@ PDF's text (pypdf) must hold every number of every table whole. Without soffice 
 is skipped (the XML checks still run).
 """
 
+import datetime
 import io
 import os
 import re
@@ -131,6 +132,44 @@ def assert_numbers_whole(markdown: str, text: str) -> None:
 if shutil.which("soffice") is None and os.environ.get("ZHAOSHANG_REQUIRE_SOFFICE") == "1":
     raise RuntimeError("ZHAOSHANG_REQUIRE_SOFFICE=1 but LibreOffice is not installed (make system-deps)")
 
+
+def large_projects(units, region_tree) -> None:
+    """Three recognised projects of seven-digit amounts (万元) and 亿元以上 targets for the two counties
+    and three towns: the widest numbers the unit and county tables print."""
+    from factories import EnterpriseFactory, ProjectFactory, TargetFactory
+
+    for unit, amount, day in (
+        (units.chuandian, 1234567, datetime.date(2022, 3, 1)),
+        (units.mashan, 987654, datetime.date(2022, 5, 1)),
+        (units.cenhe, 456789, datetime.date(2022, 6, 1)),
+    ):
+        ProjectFactory(
+            introducing_unit=unit,
+            investor=EnterpriseFactory(),
+            total_investment_wan=Decimal(amount),
+            signed_on=day,
+            stage="signed",
+            review_status="recognised",
+        )
+    for region in (region_tree.jingzhou, region_tree.shashi):
+        TargetFactory(unit=None, region=region, year=2022, indicator="signed_projects_100m", value=Decimal(3))
+    for unit in (units.chuandian, units.mashan, units.cenhe):
+        TargetFactory(
+            unit=unit, region=unit.region, year=2022, indicator="signed_projects_100m", value=Decimal(7)
+        )
+
+
+def january_to_july(kind: str, region):
+    """Report ``kind`` of 1至7月 2022 for ``region``, written on 3 August 2022."""
+    from zhaoshang.reports.figures import ReportContext
+    from zhaoshang.reports.generators import generate
+    from zhaoshang.reports.periods import report_period
+
+    today = datetime.date(2022, 8, 3)
+    period = report_period(kind, start="2022-01", end="2022-07", today=today)
+    return generate(kind, ReportContext(region=region, period=period, today=today))
+
+
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed"
 )
@@ -153,41 +192,9 @@ def test_libreoffice_keeps_every_number_whole(tmp_path):
 @pytest.mark.django_db
 def test_libreoffice_real_reports_keep_numbers_whole(tmp_path, units, region_tree):
     """A generated bulletin (12-column unit table) and a city summary (10-column county table)."""
-    import datetime
-
-    from factories import EnterpriseFactory, ProjectFactory, TargetFactory
-    from zhaoshang.reports.figures import ReportContext
-    from zhaoshang.reports.generators import generate
-    from zhaoshang.reports.periods import report_period
-
-    D = datetime.date
-    for unit, amount, day in (
-        (units.chuandian, 1234567, D(2022, 3, 1)),
-        (units.mashan, 987654, D(2022, 5, 1)),
-        (units.cenhe, 456789, D(2022, 6, 1)),
-    ):
-        ProjectFactory(
-            introducing_unit=unit,
-            investor=EnterpriseFactory(),
-            total_investment_wan=Decimal(amount),
-            signed_on=day,
-            stage="signed",
-            review_status="recognised",
-        )
-    for region in (region_tree.jingzhou, region_tree.shashi):
-        TargetFactory(unit=None, region=region, year=2022, indicator="signed_projects_100m", value=Decimal(3))
-    for unit in (units.chuandian, units.mashan):
-        TargetFactory(
-            unit=unit,
-            region=region_tree.jingzhou,
-            year=2022,
-            indicator="signed_projects_100m",
-            value=Decimal(7),
-        )
-    today = D(2022, 8, 3)
+    large_projects(units, region_tree)
     for kind, region in (("bulletin", region_tree.jingzhou), ("summary", region_tree.city)):
-        period = report_period(kind, start="2022-01", end="2022-07", today=today)
-        report = generate(kind, ReportContext(region=region, period=period, today=today))
+        report = january_to_july(kind, region)
         content = export(text=report.markdown, charts=report.charts, meta=META, fmt=ExportFormat.DOCX)
         (tmp_path / kind).mkdir()
         text = pdf_text(content, tmp_path / kind)

@@ -246,6 +246,20 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.regions_visible(self.request.user)
 
 
+def indicator_and_period(data: dict):
+    """The indicator code and the period a metrics query names; 400 with the field's message."""
+    code = data["indicator"].strip()
+    if code not in REGISTRY:
+        raise exceptions.ValidationError({"indicator": [_("没有这个指标:{code}。").format(code=code)]})
+    try:
+        period = periods.parse(data["period"])
+    except ValueError as exc:
+        raise exceptions.ValidationError(
+            {"period": [_("期间格式应为 YYYY-MM、YYYY-Qn、YYYY-H1/H2 或 YYYY。")]}
+        ) from exc
+    return code, period
+
+
 class MetricView(APIView):
     """One indicator for one scope and period, on one basis, with the same period a year earlier."""
 
@@ -263,15 +277,7 @@ class MetricView(APIView):
         query = serializers.MetricQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        code = data["indicator"].strip()
-        if code not in REGISTRY:
-            raise exceptions.ValidationError({"indicator": [_("没有这个指标:{code}。").format(code=code)]})
-        try:
-            period = periods.parse(data["period"])
-        except ValueError as exc:
-            raise exceptions.ValidationError(
-                {"period": [_("期间格式应为 YYYY-MM、YYYY-Qn、YYYY-H1/H2 或 YYYY。")]}
-            ) from exc
+        code, period = indicator_and_period(data)
         region, unit, label = self._scope(request.user, data["scope"].strip())
         result = engine.figure(code, period=period, basis=data["basis"], region=region, unit=unit)
         growth = result.growth
@@ -378,15 +384,7 @@ class RankingView(APIView):
         query = serializers.RankingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        code = data["indicator"].strip()
-        if code not in REGISTRY:
-            raise exceptions.ValidationError({"indicator": [_("没有这个指标:{code}。").format(code=code)]})
-        try:
-            period = periods.parse(data["period"])
-        except ValueError as exc:
-            raise exceptions.ValidationError(
-                {"period": [_("期间格式应为 YYYY-MM、YYYY-Qn、YYYY-H1/H2 或 YYYY。")]}
-            ) from exc
+        code, period = indicator_and_period(data)
         region, unit, _label = MetricView._scope(request.user, data["scope"].strip())
         if unit is not None or region is None:
             raise exceptions.PermissionDenied(_("排名须以区划为范围(招商局、领导、督查账号)。"))
