@@ -137,7 +137,11 @@ def write_workbook(*, sheet: Sheet, rows: Iterable[Sequence[Any]], out, user, te
             for column in sheet.columns
         ]
     )
-    count = data.extend(rows)
+    try:
+        count = data.extend(rows)
+    except BaseException:
+        data.abort()
+        raise
     data.close()
 
     notes = workbook.sheet(_("填表说明"), widths={1: 22, 2: 8, 3: 60, 4: 60})

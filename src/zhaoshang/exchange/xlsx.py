@@ -13,7 +13,9 @@ with ``=`` stays text (never a formula).
 
 import datetime
 import math
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +33,8 @@ ROWS_PER_WRITE = 500
 # Deflate level (zlib's default): level 1 saves a tenth of a large export's time but makes the file
 # a quarter larger, and exports travel over slow networks.
 COMPRESS_LEVEL = 6
+# Batches of rows waiting for the writer thread (a bound keeps the export in constant memory).
+WRITE_QUEUE = 8
 
 _EPOCH = datetime.date(1899, 12, 30)  # Excel's day 0 (serial 1 = 1900-01-01, with its leap-year bug)
 _EPOCH_TIME = datetime.datetime(1899, 12, 30)
@@ -178,6 +182,12 @@ class Sheet:
         # A plain zip entry (no ZIP64 header, which some spreadsheet programs refuse): zipfile allows
         # it up to 2 GB of XML, and 100 000 projects take about 130 MB.
         self._out = self.book._zip.open(f"xl/worksheets/sheet{index}.xml", "w")
+        # The zip entry is written by a thread of its own: deflate and its checksum release the GIL,
+        # so the compression of one batch of rows runs on the second core while the next is built.
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=WRITE_QUEUE)
+        self._failure: BaseException | None = None
+        self._writer = threading.Thread(target=self._drain, name=f"xlsx-sheet{index}", daemon=True)
+        self._writer.start()
         selected = ' tabSelected="1"' if index == 1 else ""
         if self.freeze_header:
             view = (
@@ -203,8 +213,18 @@ class Sheet:
         head.append("<sheetData>")
         self._write("".join(head))
 
+    def _drain(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._failure is None:
+                try:
+                    self._out.write(data)
+                except BaseException as error:  # handed to the producer at its next write or close
+                    self._failure = error
+
     def _write(self, text: str) -> None:
-        self._out.write(text.encode("utf-8"))
+        if self._failure is not None:
+            raise self._failure
+        self._queue.put(text.encode("utf-8"))
 
     def append(self, values: Sequence[Any] = ()) -> None:
         """One row; a value may be a ``Cell`` (a value with a style)."""
@@ -257,6 +277,11 @@ class Sheet:
         self.rows = number
         return written
 
+    def abort(self) -> None:
+        """Stop the writer thread after a failure while the rows were read (the file is not finished)."""
+        self._queue.put(None)
+        self._writer.join()
+
     def close(self) -> None:
         tail = ["</sheetData>"]
         if self.validations:
@@ -273,6 +298,10 @@ class Sheet:
             tail.append("</headerFooter>")
         tail.append("</worksheet>")
         self._write("".join(tail))
+        self._queue.put(None)
+        self._writer.join()
+        if self._failure is not None:
+            raise self._failure
         self._out.close()
 
 
