@@ -33,6 +33,10 @@ ROWS_PER_WRITE = 500
 # Deflate level (zlib's default): level 1 saves a tenth of a large export's time but makes the file
 # a quarter larger, and exports travel over slow networks.
 COMPRESS_LEVEL = 6
+# The value types whose cell text ``Sheet.extend`` makes once per value, and how many values it keeps.
+_CACHED = (str, int, Decimal, datetime.date)
+CACHE_LIMIT = 50_000
+_REF = len('<c r=""')
 # Batches of rows waiting for the writer thread (a bound keeps the export in constant memory).
 WRITE_QUEUE = 8
 
@@ -240,32 +244,40 @@ class Sheet:
         self._write(f'<row r="{number}">{"".join(cells)}</row>')
 
     def extend(self, rows: Iterable[Sequence[Any]]) -> int:
-        """Many rows of plain values (no ``Cell``), the fast way; returns how many were written."""
+        """Many rows of plain values (no ``Cell``), the fast way; returns how many were written.
+
+        A cell's XML after its reference depends on its value alone, and an export repeats values
+        (units, choices, 是/否, amounts, dates): the text is made once per distinct value of a type
+        (``_CACHED``), in a cache emptied when it grows large."""
         letters: list[str] = []
         chunk: list[str] = []
         written = 0
         number = self.rows
+        caches: dict[type, dict[Any, str]] = {kind: {} for kind in _CACHED}
+        cached = 0
         for values in rows:
             number += 1
-            parts = [f'<row r="{number}">']
+            row = str(number)
+            parts = [f'<row r="{row}">']
             if len(values) > len(letters):
                 letters = [column_letter(i) for i in range(1, len(values) + 1)]
             for letter, value in zip(letters, values, strict=False):
-                kind = type(value)
-                if kind is str:
-                    if value:
-                        # The common case inline: plain text needs no escaping.
-                        if _SPECIAL.search(value):
-                            parts.append(_text_cell(f"{letter}{number}", value, NORMAL))
-                        elif value[0].isspace() or value[-1].isspace():
-                            parts.append(
-                                f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
-                                f"{value}</t></is></c>"
-                            )
-                        else:
-                            parts.append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
-                elif value is not None:
-                    parts.append(cell_xml(f"{letter}{number}", value))
+                if value is None:
+                    continue
+                cache = caches.get(type(value))
+                if cache is None:
+                    parts.append(cell_xml(letter + row, value))
+                    continue
+                tail = cache.get(value)
+                if tail is None:
+                    tail = cache[value] = cell_xml("", value)[_REF:]
+                    cached += 1
+                    if cached > CACHE_LIMIT:
+                        for values_of_kind in caches.values():
+                            values_of_kind.clear()
+                        cached = 0
+                if tail:
+                    parts.append(f'<c r="{letter}{row}"{tail}')
             parts.append("</row>")
             chunk.append("".join(parts))
             written += 1
