@@ -20,6 +20,8 @@ _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographe
 _PLAIN = re.compile(r"[^\\`*_\[\]!<>&~\n]*")
 _PLAIN_LINK = re.compile(r"\[([^\\`*_\[\]!<>&~\n]+)\]\(([^\s()<>\\;`\"']+)\)")
 
+_ASCII_PATH = re.compile(r"/[A-Za-z0-9/?=&_.\-]*")
+
 
 def _simple_inline(content: str, md: MarkdownIt) -> list[Token] | None:
     """The tokens markdown-it makes for ``content`` when it is plain text or one plain link; None
@@ -29,7 +31,8 @@ def _simple_inline(content: str, md: MarkdownIt) -> list[Token] | None:
     match = _PLAIN_LINK.fullmatch(content)
     if match is None:
         return None
-    href = md.normalizeLink(match[2])
+    # A site path of plain ASCII is its own normalised form (mdurl keeps these characters as they are).
+    href = match[2] if _ASCII_PATH.fullmatch(match[2]) else md.normalizeLink(match[2])
     if not md.validateLink(href):
         return None
     return [
