@@ -137,11 +137,7 @@ def write_workbook(*, sheet: Sheet, rows: Iterable[Sequence[Any]], out, user, te
             for column in sheet.columns
         ]
     )
-    try:
-        count = data.extend(rows)
-    except BaseException:
-        data.abort()
-        raise
+    count = data.extend(rows)
     data.close()
 
     notes = workbook.sheet(_("填表说明"), widths={1: 22, 2: 8, 3: 60, 4: 60})

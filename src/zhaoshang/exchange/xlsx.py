@@ -13,9 +13,7 @@ with ``=`` stays text (never a formula).
 
 import datetime
 import math
-import queue
 import re
-import threading
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,12 +31,6 @@ ROWS_PER_WRITE = 500
 # Deflate level (zlib's default): level 1 saves a tenth of a large export's time but makes the file
 # a quarter larger, and exports travel over slow networks.
 COMPRESS_LEVEL = 6
-# The value types whose cell text ``Sheet.extend`` makes once per value, and how many values it keeps.
-_CACHED = (str, int, Decimal, datetime.date)
-CACHE_LIMIT = 50_000
-_REF = len('<c r=""')
-# Batches of rows waiting for the writer thread (a bound keeps the export in constant memory).
-WRITE_QUEUE = 8
 
 _EPOCH = datetime.date(1899, 12, 30)  # Excel's day 0 (serial 1 = 1900-01-01, with its leap-year bug)
 _EPOCH_TIME = datetime.datetime(1899, 12, 30)
@@ -186,12 +178,6 @@ class Sheet:
         # A plain zip entry (no ZIP64 header, which some spreadsheet programs refuse): zipfile allows
         # it up to 2 GB of XML, and 100 000 projects take about 130 MB.
         self._out = self.book._zip.open(f"xl/worksheets/sheet{index}.xml", "w")
-        # The zip entry is written by a thread of its own: deflate and its checksum release the GIL,
-        # so the compression of one batch of rows runs on the second core while the next is built.
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=WRITE_QUEUE)
-        self._failure: BaseException | None = None
-        self._writer = threading.Thread(target=self._drain, name=f"xlsx-sheet{index}", daemon=True)
-        self._writer.start()
         selected = ' tabSelected="1"' if index == 1 else ""
         if self.freeze_header:
             view = (
@@ -217,18 +203,8 @@ class Sheet:
         head.append("<sheetData>")
         self._write("".join(head))
 
-    def _drain(self) -> None:
-        while (data := self._queue.get()) is not None:
-            if self._failure is None:
-                try:
-                    self._out.write(data)
-                except BaseException as error:  # handed to the producer at its next write or close
-                    self._failure = error
-
     def _write(self, text: str) -> None:
-        if self._failure is not None:
-            raise self._failure
-        self._queue.put(text.encode("utf-8"))
+        self._out.write(text.encode("utf-8"))
 
     def append(self, values: Sequence[Any] = ()) -> None:
         """One row; a value may be a ``Cell`` (a value with a style)."""
@@ -244,40 +220,32 @@ class Sheet:
         self._write(f'<row r="{number}">{"".join(cells)}</row>')
 
     def extend(self, rows: Iterable[Sequence[Any]]) -> int:
-        """Many rows of plain values (no ``Cell``), the fast way; returns how many were written.
-
-        A cell's XML after its reference depends on its value alone, and an export repeats values
-        (units, choices, 是/否, amounts, dates): the text is made once per distinct value of a type
-        (``_CACHED``), in a cache emptied when it grows large."""
+        """Many rows of plain values (no ``Cell``), the fast way; returns how many were written."""
         letters: list[str] = []
         chunk: list[str] = []
         written = 0
         number = self.rows
-        caches: dict[type, dict[Any, str]] = {kind: {} for kind in _CACHED}
-        cached = 0
         for values in rows:
             number += 1
-            row = str(number)
-            parts = [f'<row r="{row}">']
+            parts = [f'<row r="{number}">']
             if len(values) > len(letters):
                 letters = [column_letter(i) for i in range(1, len(values) + 1)]
             for letter, value in zip(letters, values, strict=False):
-                if value is None:
-                    continue
-                cache = caches.get(type(value))
-                if cache is None:
-                    parts.append(cell_xml(letter + row, value))
-                    continue
-                tail = cache.get(value)
-                if tail is None:
-                    tail = cache[value] = cell_xml("", value)[_REF:]
-                    cached += 1
-                    if cached > CACHE_LIMIT:
-                        for values_of_kind in caches.values():
-                            values_of_kind.clear()
-                        cached = 0
-                if tail:
-                    parts.append(f'<c r="{letter}{row}"{tail}')
+                kind = type(value)
+                if kind is str:
+                    if value:
+                        # The common case inline: plain text needs no escaping.
+                        if _SPECIAL.search(value):
+                            parts.append(_text_cell(f"{letter}{number}", value, NORMAL))
+                        elif value[0].isspace() or value[-1].isspace():
+                            parts.append(
+                                f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
+                                f"{value}</t></is></c>"
+                            )
+                        else:
+                            parts.append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+                elif value is not None:
+                    parts.append(cell_xml(f"{letter}{number}", value))
             parts.append("</row>")
             chunk.append("".join(parts))
             written += 1
@@ -288,11 +256,6 @@ class Sheet:
             self._write("".join(chunk))
         self.rows = number
         return written
-
-    def abort(self) -> None:
-        """Stop the writer thread after a failure while the rows were read (the file is not finished)."""
-        self._queue.put(None)
-        self._writer.join()
 
     def close(self) -> None:
         tail = ["</sheetData>"]
@@ -310,10 +273,6 @@ class Sheet:
             tail.append("</headerFooter>")
         tail.append("</worksheet>")
         self._write("".join(tail))
-        self._queue.put(None)
-        self._writer.join()
-        if self._failure is not None:
-            raise self._failure
         self._out.close()
 
 
