@@ -311,9 +311,7 @@ _JC = {"l": "left", "c": "center", "r": "right"}
 def _plain_cells(block: Block) -> bool:
     """No cell text with a tab, a line break or another control character (python-docx turns those
     into elements of their own: such a table takes the slow path)."""
-    return not any(
-        ch < " " for row in block.rows for spans in row for span in spans for ch in span.text
-    )
+    return not any(ch < " " for row in block.rows for spans in row for span in spans for ch in span.text)
 
 
 def _run_xml(span: Span, sz: str) -> str:
