@@ -346,9 +346,9 @@ def _rows_xml(block: Block, columns: int, twips: list[str], numeric: list[bool],
     return "".join(out)
 
 
-def _table(document, block: Block, caption=None) -> None:
+def _table(document, block: Block, caption=None, layout=None) -> None:
     columns = max([len(block.header), *(len(r) for r in block.rows)])
-    widths_mm, landscape, numeric, size_pt = _layout(block, columns)
+    widths_mm, landscape, numeric, size_pt = layout or _layout(block, columns)
     size = Pt(size_pt) if size_pt < TABLE_SIZE.pt else None
     if landscape:
         # A wide table on its own landscape page(s), its caption with it; portrait again after.
@@ -549,10 +549,11 @@ def render(blocks: list[Block], meta: Meta, charts: dict[str, bytes]) -> bytes:
             pending_caption = block
         elif kind == "table":
             columns = max([len(block.header), *(len(r) for r in block.rows)])
-            wide = _layout(block, columns)[1]
+            layout = _layout(block, columns)  # measured once: a 3 000-row table's cells are many
+            wide = layout[1]
             if pending_caption is not None and not wide:
                 _spans(document.add_paragraph(style=document.styles["公文表题"]), pending_caption.spans)
-            _table(document, block, pending_caption if wide else None)
+            _table(document, block, pending_caption if wide else None, layout)
             pending_caption = None
             portrait_after = wide
         elif kind == "chart":
