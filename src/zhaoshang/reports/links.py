@@ -12,7 +12,8 @@ become one helper in ``metrics``.
 import datetime
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from zhaoshang.core.choices import ReviewStatus
 from zhaoshang.metrics.indicators import REGISTRY, Basis
@@ -57,6 +58,21 @@ _EXTRA = {
 _REVIEWED = {"projects.Project", "projects.FundsRecord", "leads.Lead", "activities.Activity"}
 
 
+_BASES: dict[tuple, str | None] = {}
+
+
+def _list_url(name: str) -> str | None:
+    """``reverse(name)``, kept per URL configuration and script prefix: a bulletin links 15 000
+    figures to a handful of list pages."""
+    key = (name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    if key not in _BASES:
+        try:
+            _BASES[key] = reverse(name)
+        except NoReverseMatch:
+            _BASES[key] = None
+    return _BASES[key]
+
+
 def records_url(
     code: str,
     *,
@@ -76,9 +92,8 @@ def records_url(
     if spec is None:
         return None
     name, unit_param, from_param, to_param = spec
-    try:
-        base = reverse(name)
-    except NoReverseMatch:
+    base = _list_url(name)
+    if base is None:
         return None
     if period is not None:
         start, end = period.start, period.end
