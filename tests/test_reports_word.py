@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -199,3 +200,30 @@ def test_libreoffice_real_reports_keep_numbers_whole(tmp_path, units, region_tre
         (tmp_path / kind).mkdir()
         text = pdf_text(content, tmp_path / kind)
         assert_numbers_whole(report.markdown, text)
+
+
+def test_the_fast_table_writer_writes_what_python_docx_writes(monkeypatch):
+    """Plain tables are written as XML text (reports.render.docx ``_rows_xml``) rather than cell by
+    cell through python-docx; both must give the same document, bold cells, links, spaces, small type
+    (the wide table) and escaped characters included."""
+    from zhaoshang.reports.render import docx as writer
+
+    doc = Doc(TITLE)
+    doc.table(
+        "特殊字符",
+        ["单位", "说明", "数值"],
+        [["A&B <公司>", " 前后空格 ", "**1,234.5**"], ["[川店镇](/units/1/)", "“引号”'单'", "-0.5"]],
+        align=["l", "c", "r"],
+    )
+    markdown = wide_markdown() + doc.markdown()
+
+    def document_xml():
+        content = export(text=markdown, charts={}, meta=META, fmt=ExportFormat.DOCX)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return archive.read("word/document.xml")
+
+    fast = document_xml()
+    monkeypatch.setattr(writer, "_plain_cells", lambda block: False)
+    slow = document_xml()
+    assert b"A&amp;B &lt;" in fast and b"<w:noWrap/>" in fast
+    assert fast == slow
