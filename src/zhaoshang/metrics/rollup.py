@@ -326,6 +326,37 @@ def dim_cells(name, basis, months, region_ids=None) -> list[tuple]:
     return out
 
 
+def dim_cells_by_basis(name, months) -> dict[str, list[tuple]]:
+    """``dim_cells(name, basis, months)`` of both bases in one grouped pass (as ``unit_cells_by_basis``)."""
+    code, group_by = BREAKDOWNS[name]
+    indicator = REGISTRY[code]
+    model = apps.get_model(indicator.model)
+    period = Period(min(months), month_end(max(months).year, max(months).month), "")
+    qs = indicator.queryset(period, EITHER_BASIS if indicator.basis_aware else BASES[0])
+    qs = qs.annotate(
+        _m=TruncMonth(indicator.date_field), _d=size_band() if group_by == "band" else F(group_by)
+    )
+    aggregates = {}
+    for i, basis in enumerate(BASES):
+        rows_of = basis_rows(model, basis) if indicator.basis_aware else None
+        aggregates[f"v{i}"] = _only(indicator.value(period, basis), rows_of)
+        aggregates[f"n{i}"] = Count("pk", filter=rows_of)
+    rows = qs.values("_m", indicator.region_path, "_d").annotate(**aggregates)
+    wanted = set(months)
+    out: dict[str, list[tuple]] = {basis: [] for basis in BASES}
+    for row in rows.order_by():
+        month = _as_date(row["_m"])
+        if month not in wanted:
+            continue
+        dim = "" if row["_d"] is None else str(row["_d"])
+        for i, basis in enumerate(BASES):
+            n = row[f"n{i}"]
+            if n:
+                value = _value(indicator, {"v": row[f"v{i}"], "n": n})
+                out[basis].append((month, row[indicator.region_path], dim, value, n))
+    return out
+
+
 class Areas:
     """Each region's summing area: itself from the county level up, its county below."""
 
@@ -442,8 +473,9 @@ def _all_rows(months: list[datetime.date]):
             rows = [("unit", basis, code, m, u, r, p, "", v, n) for m, u, r, p, v, n in cells]
             yield rows + _area_rows(basis, code, cells, areas)
     for name in BREAKDOWNS:
+        by_basis = dim_cells_by_basis(name, months)
         for basis in BASES:
-            yield _dim_rows(basis, name, dim_cells(name, basis, months), areas)
+            yield _dim_rows(basis, name, by_basis[basis], areas)
 
 
 @contextlib.contextmanager
