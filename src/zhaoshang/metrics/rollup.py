@@ -938,6 +938,45 @@ def new_values(code: str, basis: str, kind: str) -> list[tuple]:
     return out
 
 
+def new_values_by_basis(code: str, kind: str) -> dict[str, list[tuple]]:
+    """``new_values(code, basis, kind)`` of both bases, in one grouped statement per unit path (and
+    month) over the rows counting on either basis, as ``unit_cells_by_basis``."""
+    indicator = REGISTRY[code]
+    model = apps.get_model(indicator.model)
+    paths = [(indicator.unit_path, False)]
+    if indicator.partner_path:
+        paths.append((indicator.partner_path, True))
+    region = indicator.region_path
+    if indicator.overlaps:
+        windows = [(Period(m, month_end(m.year, m.month), ""), m) for m in _new_months(kind)]
+    else:
+        windows = [(Period(datetime.date(1, 1, 1), datetime.date(9999, 12, 31), ""), None)]
+    scan = EITHER_BASIS if indicator.basis_aware else BASES[0]
+    out: dict[str, list[tuple]] = {basis: [] for basis in BASES}
+    for period, fixed in windows:
+        for path, partner in paths:
+            qs = indicator.queryset(period, scan).filter(pk__in=_new_records(kind, fixed))
+            group = [path, region]
+            if fixed is None:
+                qs = qs.annotate(_m=MonthOf(indicator.date_field))
+                group = ["_m", *group]
+            aggregates = {}
+            for i, basis in enumerate(BASES):
+                rows_of = basis_rows(model, basis) if indicator.basis_aware else None
+                aggregates[f"v{i}"] = _only(indicator.value(period, basis), rows_of)
+                aggregates[f"n{i}"] = Count("pk", filter=rows_of)
+            for row in qs.values(*group).annotate(**aggregates).order_by():
+                if row[path] is None:
+                    continue
+                month = fixed or _as_date(row["_m"])
+                for i, basis in enumerate(BASES):
+                    n = row[f"n{i}"]
+                    if n:
+                        value = _value(indicator, {"v": row[f"v{i}"], "n": n})
+                        out[basis].append((month, row[path], row[region], partner, value, n))
+    return out
+
+
 def new_dims(name: str, basis: str, kind: str) -> list[tuple]:
     """``(month, region, dim, value, records)``: what the new records add to breakdown ``name``."""
     code, group_by = BREAKDOWNS[name]
@@ -989,8 +1028,9 @@ def add_new(
     totals: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
     changed, touched = set(), set()
     for code in codes:
+        by_basis = new_values_by_basis(code, kind)
         for basis in BASES:
-            for month, unit, region, partner, value, records in new_values(code, basis, kind):
+            for month, unit, region, partner, value, records in by_basis[basis]:
                 if (unit, month) in recomputed:
                     continue
                 changed.add((unit, month))
