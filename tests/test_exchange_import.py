@@ -672,3 +672,24 @@ def test_progress_is_reported_while_rows_are_applied(tmp_path, units, small_batc
     report = import_file(user=None, kind="leads", path=path, progress=lambda done, total: seen.append(done))
     assert report.created == 5
     assert seen[-1] == 5 and len(seen) > 2
+
+
+def test_new_projects_go_in_one_multi_row_insert_with_their_flags(units, django_assert_num_queries):
+    """``insert_many``'s own insert for projects, whose counting-option flags have a database default
+    beside their Python one: 40 new projects in one ``INSERT … RETURNING`` (``bulk_create`` would take
+    three on SQLite, 999 parameters a statement for about 70 columns), each flag as set."""
+    from zhaoshang.exchange.base import insert_many
+
+    investor = EnterpriseFactory()
+    objs = [
+        ProjectFactory.build(investor=investor, introducing_unit=units.chuandian, is_real_estate=n % 2 == 0)
+        for n in range(40)
+    ]
+    with django_assert_num_queries(1):
+        insert_many(Project, objs)
+    stored = dict(Project.objects.filter(pk__in=[o.pk for o in objs]).values_list("pk", "is_real_estate"))
+    # Even positions (0, 2, …, 38) are real estate: 20 of 40.
+    assert sum(stored.values()) == 20
+    assert [stored[o.pk] for o in objs[:3]] == [True, False, True]
+    local = Project.objects.filter(pk__in=[o.pk for o in objs], is_local_investor=True)
+    assert not local.exists()  # left at its default, False

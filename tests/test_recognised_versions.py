@@ -47,6 +47,20 @@ def signed(basis: str) -> tuple:
     return values.pop()
 
 
+def one_pass_agrees() -> None:
+    """The summary's first build counts both bases in one pass per indicator: each basis's cells
+    must be exactly those of a pass over that basis's own rows (``Indicator.queryset``)."""
+    months = rollup.data_months()
+    for code in rollup.CODES:
+        both = rollup.unit_cells_by_basis(code, months)
+        for basis in rollup.BASES:
+            assert sorted(both[basis]) == sorted(rollup.unit_cells(code, basis, months)), (code, basis)
+    for name in rollup.BREAKDOWNS:
+        both = rollup.dim_cells_by_basis(name, months)
+        for basis in rollup.BASES:
+            assert sorted(both[basis]) == sorted(rollup.dim_cells(name, basis, months)), (name, basis)
+
+
 @pytest.fixture
 def bureau(make_user, region_tree):
     return make_user(Role.BUREAU, region=region_tree.jingzhou)
@@ -128,6 +142,7 @@ def test_a_record_returned_for_change_counts_at_its_recognised_version(units, bu
     record_update(user=bureau, instance=record, read_version=record.version)
     assert measure_by_unit("signed_amount_wan", period=JAN_JUL) == {units.chuandian.pk: Decimal(10000)}
     assert measure_by_unit("signed_amount_wan", period=JAN_JUL, basis=UP) == {units.mashan.pk: Decimal(25000)}
+    one_pass_agrees()  # the recognised copy (川店镇, 10 000) counts on 认定 only, the change on 上报 only
 
     # The reviewer sees both versions on the record's page.
     page = client_as(bureau).get(record.get_absolute_url()).content.decode()
@@ -170,6 +185,7 @@ def test_funds_keep_their_recognised_amount_while_a_change_is_reviewed(units, bu
     for period in (JAN_JUL, PART):
         assert measure("funds_wan", period=period) == Decimal(400)
         assert measure("funds_wan", period=period, basis=UP) == Decimal(800)
+    one_pass_agrees()
 
     # The copy is not a second record of the month: a real second one is still refused.
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -900,14 +900,17 @@ def insert_many(model: type[models.Model], objs: list[models.Model]) -> None:
     connection = connections[using]
     opts = model._meta
     fields = [f for f in opts.concrete_fields if not f.primary_key]
+    # A field with a database default is inserted like any other when every record has its value
+    # (a Python ``default`` beside the ``db_default`` gives one); one left to the database's default
+    # (an expression) goes through ``bulk_create``.
+    defaulted = [f.attname for f in fields if f.has_db_default()]
     plain = (
         connection.features.can_return_rows_from_bulk_insert
         and not opts.parents
         and len(fields) > 1
-        and all(
-            not f.generated and not f.has_db_default() and not hasattr(f, "get_placeholder") for f in fields
-        )
+        and all(not f.generated and not hasattr(f, "get_placeholder") for f in fields)
         and all(getattr(obj, opts.pk.attname) is None for obj in objs)
+        and not any(hasattr(getattr(obj, name), "resolve_expression") for name in defaulted for obj in objs)
     )
     if not plain:
         model._default_manager.bulk_create(objs, batch_size=ImportContext.BULK_BATCH)

@@ -36,16 +36,33 @@ def basis_filter(basis: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}review_status__in": [ReviewStatus.SUBMITTED, ReviewStatus.RECOGNISED]})
 
 
+# Not a basis: the rows that count on either basis, for a pass that computes both at once with
+# each basis's rows picked by ``basis_rows`` (the monthly summary's first build, metrics.rollup).
+EITHER_BASIS = "either"
+
+
 def counted_rows(model: type[models.Model], basis: str) -> models.QuerySet:
     """The rows of ``model`` that count on ``basis``. A record whose change is under review keeps
     counting at its last recognised version (SPEC §3): on the 认定 basis its recognised copy counts
-    (core.models.KeepsRecognisedVersion), on the 上报 basis the record as changed."""
+    (core.models.KeepsRecognisedVersion), on the 上报 basis the record as changed. ``EITHER_BASIS``:
+    the rows counting on one basis or the other (``basis_rows`` then tells them apart)."""
     if hasattr(model, "all_rows"):
         qs = model.all_rows.filter(basis_filter(basis))
-        if basis != Basis.RECOGNISED:
+        if basis not in (Basis.RECOGNISED, EITHER_BASIS):
             qs = qs.filter(recognised_version_of__isnull=True)
         return qs
     return model._default_manager.filter(basis_filter(basis))
+
+
+def basis_rows(model: type[models.Model], basis: str) -> Q | None:
+    """Which of ``counted_rows(model, EITHER_BASIS)`` count on ``basis`` (None: all of them), so
+    that ``counted_rows(model, basis)`` is exactly ``counted_rows(model, EITHER_BASIS)`` filtered
+    by it: 认定 the recognised rows (copies included), 上报 every row but the recognised copies."""
+    if basis == Basis.RECOGNISED:
+        return basis_filter(basis)
+    if hasattr(model, "all_rows"):
+        return Q(recognised_version_of__isnull=True)
+    return None
 
 
 # The amount a signing counts: an expansion (增资/扩建) counts its added investment (新增投资).
