@@ -10,6 +10,7 @@ import http.cookiejar
 import os
 import re
 import secrets
+import shlex
 import shutil
 import socket
 import ssl
@@ -116,6 +117,25 @@ _SECRET_KEY = secrets.token_urlsafe(50)
 MANAGE = [sys.executable, "-m", "zhaoshang.manage"]
 
 
+def unit_command(unit: str, *extra: str) -> list[str]:
+    """The ``ExecStart`` of the shipped systemd unit ``unit``, its install paths (/opt/zhaoshang/venv,
+    /opt/zhaoshang/deploy) mapped to this checkout's virtual environment and deploy/: the test runs
+    what the unit runs (systemd itself is not available here; ``systemd-analyze verify`` checks the
+    units in tests/test_deploy_files.py)."""
+    lines = (DEPLOY / "systemd" / unit).read_text().splitlines()
+    argv = shlex.split(
+        next(line for line in lines if line.startswith("ExecStart=")).removeprefix("ExecStart=")
+    )
+    here = {
+        "/opt/zhaoshang/venv/bin/": f"{Path(sys.executable).parent}/",
+        "/opt/zhaoshang/deploy/": f"{DEPLOY}/",
+    }
+    for shipped, local in here.items():
+        argv = [arg.replace(shipped, local) for arg in argv]
+    assert Path(argv[0]).exists(), argv[0]
+    return [*argv, *extra]
+
+
 @pytest.fixture(scope="session")
 def collected(tmp_path_factory) -> Path:
     """`collectstatic` with the production settings (hashed, compressed names), once a run; and
@@ -136,8 +156,8 @@ def collected(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def stack(tmp_path, make_user, collected):
-    """gunicorn + nginx on loopback, and the worker (`zhaoshang db_worker`), as the systemd units run
-    them; yields the https and http base addresses and the paths."""
+    """gunicorn + nginx on loopback, and the worker (`zhaoshang db_worker`), each started by its systemd
+    unit's own command line (``unit_command``); yields the https and http base addresses and the paths."""
     var = tmp_path / "var"
     var.mkdir()
     (var / "static").symlink_to(collected)
@@ -192,13 +212,13 @@ http {{
     )
     user_row = make_user(Role.BUREAU, username="bureau_smoke")
     gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")],
+        unit_command("zhaoshang-web.service"),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     worker = subprocess.Popen(
-        [*MANAGE, "db_worker", "--no-startup-delay", "--interval", "0.2"],
+        unit_command("zhaoshang-worker.service", "--no-startup-delay", "--interval", "0.2"),
         env=env,
         stdout=open(tmp_path / "worker.log", "w"),  # noqa: SIM115 (closed with the process)
         stderr=subprocess.STDOUT,
