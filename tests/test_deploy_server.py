@@ -100,9 +100,14 @@ def _wait_for(path: Path, process: subprocess.Popen, what: str, log: Path) -> No
         time.sleep(0.2)
 
 
+# Set by the browser tests' conftest for Playwright in the test process; a production process must not
+# inherit it (`check --deploy` refuses it: async.E001).
+TEST_ONLY_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _production_env(var: Path) -> dict[str, str]:
     return {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name not in TEST_ONLY_ENV},
         "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
         "ZHAOSHANG_ENV": "production",
         "ZHAOSHANG_SECRET_KEY": _SECRET_KEY,
