@@ -208,45 +208,7 @@ def _table_scan(model, whole: bool):
 
 def unit_cells(code, basis, months: list[datetime.date], unit_ids=None) -> list[tuple]:
     """``(month, unit, region, partner, value, records)`` of ``code`` for ``months`` (and units)."""
-    indicator = REGISTRY[code]
-    model = apps.get_model(indicator.model)
-    paths = [(indicator.unit_path, False)]
-    if indicator.partner_path:
-        paths.append((indicator.partner_path, True))
-    region = indicator.region_path
-    wanted = set(months)
-    span = None
-    if indicator.overlaps:  # days away: a trip is split at the months' bounds
-        windows = [(Period(m, month_end(m.year, m.month), ""), m) for m in months]
-        span = _longest_span(model)
-    else:
-        windows = [(Period(min(months), month_end(max(months).year, max(months).month), ""), None)]
-    out = []
-    for period, fixed in windows:
-        for path, partner in paths:
-            qs = indicator.queryset(period, basis)
-            if unit_ids is not None:
-                qs = qs.filter(**{f"{path}__in": unit_ids})
-            if partner:  # an inner join: SQLite then reads the partner table first
-                qs = qs.filter(**{f"{path}__isnull": False})
-            if span is not None:
-                # Implied by the overlap (no trip is longer than the longest): lets the month's
-                # query read a range of the start-date index rather than every earlier trip.
-                qs = qs.filter(started_on__gte=period.start - span)
-            group = [path, region]
-            if fixed is None:
-                qs = qs.annotate(_m=MonthOf(indicator.date_field))
-                group = ["_m", *group]
-            rows = qs.values(*group).annotate(v=indicator.value(period, basis), n=Count("pk")).order_by()
-            whole = fixed is None and unit_ids is None
-            with _table_scan(model, whole):
-                rows = list(rows)
-            for row in rows:
-                month = fixed or _as_date(row["_m"])
-                if row[path] is None or month not in wanted:
-                    continue
-                out.append((month, row[path], row[region], partner, _value(indicator, row), row["n"]))
-    return out
+    return _unit_cells(code, (basis,), months, unit_ids)[basis]
 
 
 def _only(expression, condition: Q | None):
@@ -266,6 +228,12 @@ def unit_cells_by_basis(code, months: list[datetime.date]) -> dict[str, list[tup
     the rows counting on either basis (``counted_rows(model, EITHER_BASIS)``), each basis's value
     and records aggregated from its own rows (``basis_rows``), so exactly the rows
     ``Indicator.queryset(period, basis)`` counts. Half the scans of one pass per basis."""
+    return _unit_cells(code, BASES, months, None)
+
+
+def _unit_cells(code, bases, months: list[datetime.date], unit_ids) -> dict[str, list[tuple]]:
+    """The cells of ``unit_cells`` for each of ``bases``: one basis reads its own rows; several read
+    the rows of either basis once, each aggregated over its own."""
     indicator = REGISTRY[code]
     model = apps.get_model(indicator.model)
     paths = [(indicator.unit_path, False)]
@@ -279,33 +247,37 @@ def unit_cells_by_basis(code, months: list[datetime.date]) -> dict[str, list[tup
         span = _longest_span(model)
     else:
         windows = [(Period(min(months), month_end(max(months).year, max(months).month), ""), None)]
-    aware = indicator.basis_aware
-    scan = EITHER_BASIS if aware else BASES[0]
-    out: dict[str, list[tuple]] = {basis: [] for basis in BASES}
+    split = indicator.basis_aware and len(bases) > 1
+    scan = EITHER_BASIS if split else bases[0]
+    out: dict[str, list[tuple]] = {basis: [] for basis in bases}
     for period, fixed in windows:
         for path, partner in paths:
             qs = indicator.queryset(period, scan)
+            if unit_ids is not None:
+                qs = qs.filter(**{f"{path}__in": unit_ids})
             if partner:  # an inner join: SQLite then reads the partner table first
                 qs = qs.filter(**{f"{path}__isnull": False})
             if span is not None:
+                # Implied by the overlap (no trip is longer than the longest): lets the month's
+                # query read a range of the start-date index rather than every earlier trip.
                 qs = qs.filter(started_on__gte=period.start - span)
             group = [path, region]
             if fixed is None:
                 qs = qs.annotate(_m=MonthOf(indicator.date_field))
                 group = ["_m", *group]
             aggregates = {}
-            for i, basis in enumerate(BASES):
-                rows_of = basis_rows(model, basis) if aware else None
+            for i, basis in enumerate(bases):
+                rows_of = basis_rows(model, basis) if split else None
                 aggregates[f"v{i}"] = _only(indicator.value(period, basis), rows_of)
                 aggregates[f"n{i}"] = Count("pk", filter=rows_of)
             rows = qs.values(*group).annotate(**aggregates).order_by()
-            with _table_scan(model, fixed is None):
+            with _table_scan(model, fixed is None and unit_ids is None):
                 rows = list(rows)
             for row in rows:
                 month = fixed or _as_date(row["_m"])
                 if row[path] is None or month not in wanted:
                     continue
-                for i, basis in enumerate(BASES):
+                for i, basis in enumerate(bases):
                     n = row[f"n{i}"]
                     if not n:  # no row of this basis in the group: no cell
                         continue
