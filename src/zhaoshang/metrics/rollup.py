@@ -880,39 +880,11 @@ def _new_months(kind: str) -> list[datetime.date]:
     return _months(_as_date(first), _as_date(last))
 
 
-def new_values(code: str, basis: str, kind: str) -> list[tuple]:
-    """``(month, unit, region, partner, value, records)``: what the new records of ``kind`` add to
-    ``code``'s cells, through the engine's own definition, one grouped statement per unit path (per
-    month for an indicator split at the months' bounds)."""
-    indicator = REGISTRY[code]
-    paths = [(indicator.unit_path, False)]
-    if indicator.partner_path:
-        paths.append((indicator.partner_path, True))
-    region = indicator.region_path
-    if indicator.overlaps:
-        windows = [(Period(m, month_end(m.year, m.month), ""), m) for m in _new_months(kind)]
-    else:
-        windows = [(Period(datetime.date(1, 1, 1), datetime.date(9999, 12, 31), ""), None)]
-    out = []
-    for period, fixed in windows:
-        for path, partner in paths:
-            qs = indicator.queryset(period, basis).filter(pk__in=_new_records(kind, fixed))
-            group = [path, region]
-            if fixed is None:
-                qs = qs.annotate(_m=MonthOf(indicator.date_field))
-                group = ["_m", *group]
-            rows = qs.values(*group).annotate(v=indicator.value(period, basis), n=Count("pk")).order_by()
-            for row in rows:
-                if row[path] is None:
-                    continue
-                month = fixed or _as_date(row["_m"])
-                out.append((month, row[path], row[region], partner, _value(indicator, row), row["n"]))
-    return out
-
-
 def new_values_by_basis(code: str, kind: str) -> dict[str, list[tuple]]:
-    """``new_values(code, basis, kind)`` of both bases, in one grouped statement per unit path (and
-    month) over the rows counting on either basis, as ``unit_cells_by_basis``."""
+    """``(month, unit, region, partner, value, records)`` of each basis: what the new records of
+    ``kind`` add to ``code``'s cells, through the engine's own definition, in one grouped statement per
+    unit path (per month for an indicator split at the months' bounds) over the rows counting on
+    either basis, as ``unit_cells_by_basis``."""
     indicator = REGISTRY[code]
     model = apps.get_model(indicator.model)
     paths = [(indicator.unit_path, False)]
