@@ -223,6 +223,26 @@ def _only(expression, condition: Q | None):
     return expression
 
 
+def _per_basis(indicator, period, bases, split: bool) -> dict:
+    """The aggregates ``v<i>``/``n<i>`` of each of ``bases`` for one grouped pass; with ``split`` each
+    counts only its own rows among those of either basis (``basis_rows``)."""
+    model = apps.get_model(indicator.model)
+    aggregates = {}
+    for i, basis in enumerate(bases):
+        rows_of = basis_rows(model, basis) if split else None
+        aggregates[f"v{i}"] = _only(indicator.value(period, basis), rows_of)
+        aggregates[f"n{i}"] = Count("pk", filter=rows_of)
+    return aggregates
+
+
+def _basis_values(indicator, row: dict, bases):
+    """``(basis, value, records)`` of each basis with records in the grouped ``row`` (``_per_basis``)."""
+    for i, basis in enumerate(bases):
+        n = row[f"n{i}"]
+        if n:  # no row of this basis in the group: no cell
+            yield basis, _value(indicator, {"v": row[f"v{i}"], "n": n}), n
+
+
 def unit_cells_by_basis(code, months: list[datetime.date]) -> dict[str, list[tuple]]:
     """``unit_cells(code, basis, months)`` of both bases, each of every unit: one grouped pass over
     the rows counting on either basis (``counted_rows(model, EITHER_BASIS)``), each basis's value
@@ -265,23 +285,14 @@ def _unit_cells(code, bases, months: list[datetime.date], unit_ids) -> dict[str,
             if fixed is None:
                 qs = qs.annotate(_m=MonthOf(indicator.date_field))
                 group = ["_m", *group]
-            aggregates = {}
-            for i, basis in enumerate(bases):
-                rows_of = basis_rows(model, basis) if split else None
-                aggregates[f"v{i}"] = _only(indicator.value(period, basis), rows_of)
-                aggregates[f"n{i}"] = Count("pk", filter=rows_of)
-            rows = qs.values(*group).annotate(**aggregates).order_by()
+            rows = qs.values(*group).annotate(**_per_basis(indicator, period, bases, split)).order_by()
             with _table_scan(model, fixed is None and unit_ids is None):
                 rows = list(rows)
             for row in rows:
                 month = fixed or _as_date(row["_m"])
                 if row[path] is None or month not in wanted:
                     continue
-                for i, basis in enumerate(bases):
-                    n = row[f"n{i}"]
-                    if not n:  # no row of this basis in the group: no cell
-                        continue
-                    value = _value(indicator, {"v": row[f"v{i}"], "n": n})
+                for basis, value, n in _basis_values(indicator, row, bases):
                     out[basis].append((month, row[path], row[region], partner, value, n))
     return out
 
@@ -312,16 +323,12 @@ def dim_cells_by_basis(name, months) -> dict[str, list[tuple]]:
     """``dim_cells(name, basis, months)`` of both bases in one grouped pass (as ``unit_cells_by_basis``)."""
     code, group_by = BREAKDOWNS[name]
     indicator = REGISTRY[code]
-    model = apps.get_model(indicator.model)
     period = Period(min(months), month_end(max(months).year, max(months).month), "")
     qs = indicator.queryset(period, EITHER_BASIS if indicator.basis_aware else BASES[0])
     qs = qs.annotate(_m=MonthOf(indicator.date_field), _d=size_band() if group_by == "band" else F(group_by))
-    aggregates = {}
-    for i, basis in enumerate(BASES):
-        rows_of = basis_rows(model, basis) if indicator.basis_aware else None
-        aggregates[f"v{i}"] = _only(indicator.value(period, basis), rows_of)
-        aggregates[f"n{i}"] = Count("pk", filter=rows_of)
-    rows = qs.values("_m", indicator.region_path, "_d").annotate(**aggregates)
+    rows = qs.values("_m", indicator.region_path, "_d").annotate(
+        **_per_basis(indicator, period, BASES, indicator.basis_aware)
+    )
     wanted = set(months)
     out: dict[str, list[tuple]] = {basis: [] for basis in BASES}
     for row in rows.order_by():
@@ -329,11 +336,8 @@ def dim_cells_by_basis(name, months) -> dict[str, list[tuple]]:
         if month not in wanted:
             continue
         dim = "" if row["_d"] is None else str(row["_d"])
-        for i, basis in enumerate(BASES):
-            n = row[f"n{i}"]
-            if n:
-                value = _value(indicator, {"v": row[f"v{i}"], "n": n})
-                out[basis].append((month, row[indicator.region_path], dim, value, n))
+        for basis, value, n in _basis_values(indicator, row, BASES):
+            out[basis].append((month, row[indicator.region_path], dim, value, n))
     return out
 
 
@@ -886,7 +890,6 @@ def new_values_by_basis(code: str, kind: str) -> dict[str, list[tuple]]:
     unit path (per month for an indicator split at the months' bounds) over the rows counting on
     either basis, as ``unit_cells_by_basis``."""
     indicator = REGISTRY[code]
-    model = apps.get_model(indicator.model)
     paths = [(indicator.unit_path, False)]
     if indicator.partner_path:
         paths.append((indicator.partner_path, True))
@@ -904,20 +907,13 @@ def new_values_by_basis(code: str, kind: str) -> dict[str, list[tuple]]:
             if fixed is None:
                 qs = qs.annotate(_m=MonthOf(indicator.date_field))
                 group = ["_m", *group]
-            aggregates = {}
-            for i, basis in enumerate(BASES):
-                rows_of = basis_rows(model, basis) if indicator.basis_aware else None
-                aggregates[f"v{i}"] = _only(indicator.value(period, basis), rows_of)
-                aggregates[f"n{i}"] = Count("pk", filter=rows_of)
+            aggregates = _per_basis(indicator, period, BASES, indicator.basis_aware)
             for row in qs.values(*group).annotate(**aggregates).order_by():
                 if row[path] is None:
                     continue
                 month = fixed or _as_date(row["_m"])
-                for i, basis in enumerate(BASES):
-                    n = row[f"n{i}"]
-                    if n:
-                        value = _value(indicator, {"v": row[f"v{i}"], "n": n})
-                        out[basis].append((month, row[path], row[region], partner, value, n))
+                for basis, value, n in _basis_values(indicator, row, BASES):
+                    out[basis].append((month, row[path], row[region], partner, value, n))
     return out
 
 
