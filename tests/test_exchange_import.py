@@ -693,3 +693,28 @@ def test_new_projects_go_in_one_multi_row_insert_with_their_flags(units, django_
     assert [stored[o.pk] for o in objs[:3]] == [True, False, True]
     local = Project.objects.filter(pk__in=[o.pk for o in objs], is_local_investor=True)
     assert not local.exists()  # left at its default, False
+
+
+def test_remembered_field_checks_give_the_errors_full_clean_gives():
+    """An import checks a field's value once per file (``_clean_fields``' memo): 1.5 and 1.500 are
+    equal but not the same value for a field of two decimal places, and the second still fails."""
+    from django.core.exceptions import ValidationError
+
+    from zhaoshang.exchange.base import _clean_fields, _field_checks
+
+    checks = _field_checks(Project)
+    others = {f.name for f in Project._meta.fields} - {"land_area_mu", "name"}
+    memo: dict = {}
+    first = Project(land_area_mu=Decimal("1.5"), name="甲")
+    _clean_fields(first, checks, set(others), memo)  # passes, remembered
+    assert first.land_area_mu == Decimal("1.5")
+    again = Project(land_area_mu=Decimal("1.5"), name="乙")
+    _clean_fields(again, checks, set(others), memo)  # from the memo
+    for value, name in ((Decimal("1.500"), "丙"), (Decimal("1.5"), "x" * 201)):
+        bad = Project(land_area_mu=value, name=name)
+        with pytest.raises(ValidationError) as ours:
+            _clean_fields(bad, checks, set(others), memo)
+        with pytest.raises(ValidationError) as django:
+            Project(land_area_mu=value, name=name).clean_fields(exclude=others)
+        assert ours.value.message_dict == django.value.message_dict
+    assert len(memo) == 4  # 1.5, 甲, 乙 and 丙: the failing values are not remembered

@@ -4,6 +4,7 @@ created, updated or unchanged record with its audit row.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -684,7 +685,7 @@ class ImportContext:
 
         enterprise = Enterprise(name=name, credit_code=code)
         keys = {"name": name_key, "credit_code": code_key or name_key}
-        clean_record(enterprise, keys)
+        clean_record(enterprise, keys, self.cache.setdefault("clean_memo", {}))
         save_record(enterprise, keys)
         self.audit(
             action=AuditAction.CREATE, obj=enterprise, after=snapshot(enterprise, many_to_many={"tags": []})
@@ -855,18 +856,128 @@ def _clean_plan(model: type[models.Model]) -> tuple[list[tuple[str, str]], bool]
     return plan
 
 
-def clean_record(obj: models.Model, field_to_key: dict[str, str]) -> None:
+# Django's own field types, whose check of a value (``Field.clean``: to_python, validate, the field's
+# validators) depends on the value alone; a file repeats its dates, stages, flags and amounts on every
+# row, and an import remembers what each field made of a value (``clean_record``'s ``memo``).
+_PURE_CHECKS = frozenset(
+    {
+        models.CharField,
+        models.TextField,
+        models.BooleanField,
+        models.DateField,
+        models.DecimalField,
+        models.IntegerField,
+        models.BigIntegerField,
+        models.SmallIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.PositiveBigIntegerField,
+        models.FloatField,
+        models.EmailField,
+        models.URLField,
+        models.SlugField,
+    }
+)
+MEMO_VALUES = 50_000  # checked values remembered per import
+_MISSING = object()
+_FIELD_CHECKS: dict[type, list[tuple[models.Field, bool]]] = {}
+
+
+def _field_checks(model: type[models.Model]) -> list[tuple[models.Field, bool]] | None:
+    """The fields ``clean_fields`` checks, each with whether its check may be remembered; None when
+    the model has its own ``full_clean`` or ``clean_fields`` (then those run as they are)."""
+    if model.full_clean is not models.Model.full_clean or model.clean_fields is not models.Model.clean_fields:
+        return None
+    checks = _FIELD_CHECKS.get(model)
+    if checks is None:
+        checks = _FIELD_CHECKS[model] = [
+            (f, type(f) in _PURE_CHECKS and not f.generated) for f in model._meta.fields
+        ]
+    return checks
+
+
+def _clean_fields(obj: models.Model, checks, exclude: set[str], memo: dict) -> None:
+    """``Model.clean_fields`` (the same fields skipped, the same checks, the same errors), a field's
+    check of a value it has already passed in this import not run again."""
+    from django.db.models.expressions import DatabaseDefault
+
+    errors = {}
+    for f, pure in checks:
+        if f.name in exclude or f.generated:
+            continue
+        raw = getattr(obj, f.attname)
+        if f.blank and raw in f.empty_values:
+            continue
+        if isinstance(raw, DatabaseDefault):
+            continue
+        key = None
+        if pure:
+            # The value exactly: 1, 1.0 and True are equal keys otherwise, and so are 1.0 and 1.00
+            # (which a field of one decimal place tells apart).
+            kind = type(raw)
+            key = (f, kind, raw.as_tuple() if kind is Decimal else repr(raw) if kind is float else raw)
+            try:
+                cleaned = memo.get(key, _MISSING)
+            except TypeError:  # an unhashable value: checked each time
+                key, cleaned = None, _MISSING
+            if cleaned is not _MISSING:
+                setattr(obj, f.attname, cleaned)
+                continue
+        try:
+            cleaned = f.clean(raw, obj)
+        except ValidationError as e:
+            errors[f.name] = e.error_list
+            continue
+        setattr(obj, f.attname, cleaned)
+        if key is not None and len(memo) < MEMO_VALUES:
+            memo[key] = cleaned  # (a value that fails is checked again: its row reports it)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _full_clean(obj: models.Model, *, exclude: list[str], validate_unique: bool, memo: dict | None) -> None:
+    """``obj.full_clean(exclude=…, validate_unique=…, validate_constraints=False)`` step by step as
+    Django runs it (field checks, the model's ``clean``, uniqueness of the fields that passed), the
+    field checks through ``_clean_fields`` with the import's ``memo``."""
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    checks = _field_checks(type(obj)) if memo is not None else None
+    if checks is None:
+        obj.full_clean(exclude=exclude, validate_constraints=False, validate_unique=validate_unique)
+        return
+    errors: dict = {}
+    excluded = set(exclude)
+    try:
+        _clean_fields(obj, checks, excluded, memo)
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    try:
+        obj.clean()
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    if validate_unique:
+        excluded.update(name for name in errors if name != NON_FIELD_ERRORS)
+        try:
+            obj.validate_unique(exclude=excluded)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def clean_record(obj: models.Model, field_to_key: dict[str, str], memo: dict | None = None) -> None:
     """``full_clean`` with the first error turned into a RowError naming its column.
 
     Checks that cost a query a row and cannot fail here are left out: the model's check constraints
     are left to the database (``save_record`` and ``flush`` report them with their own message),
     foreign keys that are set came from the import's own look-ups, and a uniqueness check that could
     only be of the record's own primary key (assigned by the database, or its own) is skipped.
+    ``memo`` (one per import) remembers the field checks of values already passed (``_clean_fields``).
     """
     foreign_keys, pk_only = _clean_plan(type(obj))
     known = [name for name, attname in foreign_keys if getattr(obj, attname) is not None]
     try:
-        obj.full_clean(exclude=known, validate_constraints=False, validate_unique=not pk_only)
+        _full_clean(obj, exclude=known, validate_unique=not pk_only, memo=memo)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
@@ -1146,7 +1257,7 @@ def upsert(
             assign(obj, name)
         if stamp:
             ctx.stamp(obj, new=True)
-        clean_record(obj, field_to_key)
+        clean_record(obj, field_to_key, ctx.cache.setdefault("clean_memo", {}))
         if ctx.defer_creates:
             # Validated now (problems are listed with their row), inserted in bulk by ``flush``;
             # the database's own checks run there, and name the row they refuse.
@@ -1188,7 +1299,7 @@ def upsert(
         ctx.stamp(existing, new=False)
     if hasattr(existing, "version"):
         existing.version += 1
-    clean_record(existing, field_to_key)
+    clean_record(existing, field_to_key, ctx.cache.setdefault("clean_memo", {}))
     save_record(existing, field_to_key)
     for name in changed_m2m:
         getattr(existing, name).set(m2m[name])
@@ -1201,6 +1312,7 @@ def upsert(
     return Outcome("updated", label, changes=labels, obj=existing)
 
 
+@functools.lru_cache(maxsize=65536)  # the duplicate check of an import asks for the same names again and again
 def normalise_company(name: str) -> str:
     """An investor's name reduced for duplicate spotting: full-width folded, spaces, brackets and the
     company-form suffix removed (``荆州 XX 汽车零部件（集团）有限公司`` ~ ``荆州XX汽车零部件``)."""
