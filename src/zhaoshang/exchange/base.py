@@ -878,59 +878,67 @@ _PURE_CHECKS = frozenset(
         models.SlugField,
     }
 )
-MEMO_VALUES = 50_000  # checked values remembered per import
+MEMO_VALUES = 20_000  # checked values remembered per field and import
 _MISSING = object()
-_FIELD_CHECKS: dict[type, list[tuple[models.Field, bool]]] = {}
+_FIELD_CHECKS: dict[type, list[tuple]] = {}
 
 
-def _field_checks(model: type[models.Model]) -> list[tuple[models.Field, bool]] | None:
-    """The fields ``clean_fields`` checks, each with whether its check may be remembered; None when
-    the model has its own ``full_clean`` or ``clean_fields`` (then those run as they are)."""
+def _field_checks(model: type[models.Model]) -> list[tuple] | None:
+    """The fields ``clean_fields`` checks: (field, name, attname, blank, whether its check may be
+    remembered); None when the model has its own ``full_clean`` or ``clean_fields`` (then those run
+    as they are)."""
     if model.full_clean is not models.Model.full_clean or model.clean_fields is not models.Model.clean_fields:
         return None
     checks = _FIELD_CHECKS.get(model)
     if checks is None:
         checks = _FIELD_CHECKS[model] = [
-            (f, type(f) in _PURE_CHECKS and not f.generated) for f in model._meta.fields
+            (f, f.name, f.attname, f.blank, type(f) in _PURE_CHECKS)
+            for f in model._meta.fields
+            if not f.generated
         ]
     return checks
 
 
 def _clean_fields(obj: models.Model, checks, exclude: set[str], memo: dict) -> None:
     """``Model.clean_fields`` (the same fields skipped, the same checks, the same errors), a field's
-    check of a value it has already passed in this import not run again."""
+    check of a value it has already passed in this import not run again (``memo``: field name →
+    value → what the check made of it)."""
     from django.db.models.expressions import DatabaseDefault
 
     errors = {}
-    for f, pure in checks:
-        if f.name in exclude or f.generated:
+    values = obj.__dict__
+    for f, name, attname, blank, pure in checks:
+        if name in exclude:
             continue
-        raw = getattr(obj, f.attname)
-        if f.blank and raw in f.empty_values:
+        raw = values[attname] if attname in values else getattr(obj, attname)
+        if blank and raw in f.empty_values:
             continue
         if isinstance(raw, DatabaseDefault):
             continue
         key = None
         if pure:
-            # The value exactly: 1, 1.0 and True are equal keys otherwise, and so are 1.0 and 1.00
-            # (which a field of one decimal place tells apart).
+            # The value exactly: 1, 1.0 and True are equal keys otherwise, and so are 1.5 and 1.500
+            # (which a field of two decimal places tells apart).
             kind = type(raw)
-            key = (f, kind, raw.as_tuple() if kind is Decimal else repr(raw) if kind is float else raw)
+            key = (kind, raw.as_tuple() if kind is Decimal else repr(raw) if kind is float else raw)
+            seen = memo.get(name)
+            if seen is None:
+                seen = memo[name] = {}
             try:
-                cleaned = memo.get(key, _MISSING)
+                cleaned = seen.get(key, _MISSING)
             except TypeError:  # an unhashable value: checked each time
                 key, cleaned = None, _MISSING
             if cleaned is not _MISSING:
-                setattr(obj, f.attname, cleaned)
+                values[attname] = cleaned
                 continue
         try:
             cleaned = f.clean(raw, obj)
         except ValidationError as e:
-            errors[f.name] = e.error_list
+            errors[name] = e.error_list
             continue
-        setattr(obj, f.attname, cleaned)
-        if key is not None and len(memo) < MEMO_VALUES:
-            memo[key] = cleaned  # (a value that fails is checked again: its row reports it)
+        setattr(obj, attname, cleaned)
+        if key is not None and len(seen) < MEMO_VALUES:
+            seen[key] = cleaned  # (a value that fails is checked again: its row reports it)
     if errors:
         raise ValidationError(errors)
 
