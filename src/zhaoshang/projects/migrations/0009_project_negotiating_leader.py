@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from zhaoshang.metrics.rollup import drop_triggers_before_rebuild
+
 
 class Migration(migrations.Migration):
 
@@ -10,6 +12,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # A NOT NULL column makes SQLite rebuild projects_project, which it refuses while the monthly
+        # summary's triggers name the table.
+        migrations.RunPython(drop_triggers_before_rebuild, migrations.RunPython.noop),
         migrations.AddField(
             model_name='project',
             name='negotiating_leader',
