@@ -295,7 +295,7 @@ def values_export(
     *,
     lookups: dict[str, str],
     computed: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] | None = None,
-    chunk: Callable[[list[tuple], Callable[[str], int]], None] | None = None,
+    chunk: Callable[[list[tuple], Callable[[str], int], Any], None] | None = None,
 ) -> Iterator[tuple]:
     """An export's rows read as plain values (``values_list``), not as model instances: a large
     export spends its time on the instances and their related objects otherwise.
@@ -353,7 +353,8 @@ def values_export(
             if not batch:
                 return
             if chunk is not None:
-                chunk(batch, position)
+                with connections[queryset.db].cursor() as cursor:
+                    chunk(batch, position, cursor)
             for row in batch:
                 values = list(pick(row))
                 for index, change in changes:
@@ -364,36 +365,87 @@ def values_export(
 
     if stored is None:
         return values()
-    functions = [(function, positions) for _index, function, positions in whole]
+    # The computed columns' values of a row, made here (with the batch's reads at hand), in one call.
+    env = {f"f{k}": function for k, (_index, function, _positions) in enumerate(whole)}
+    calls = ", ".join(
+        f"f{k}({', '.join(f'r[{p}]' for p in positions)})" for k, (_i, _f, positions) in enumerate(whole)
+    )
+    extras = eval(f"lambda r: ({calls},)" if whole else "lambda r: ()", env)  # noqa: S307 - made above
     dates = {names[column.position] for column in stored if column.kind == "date"}
+
+    db = connections[queryset.db]
+    # SQLite's driver turns each date's text into a date (Django's converter, a Python call a
+    # value): read as text, a column's few distinct dates are turned into cells once.
+    select = [
+        Cast(name, output_field=models.CharField()) if db.vendor == "sqlite" and name in dates else name
+        for name in names
+    ]
+    sql, params = queryset.prefetch_related(None).values_list(*select).query.sql_with_params()
 
     def batches() -> Iterator[list[tuple]]:
         """The rows as the database gives them (a plain cursor: no converter per value), each with
-        its computed columns' values behind."""
-        # SQLite's driver turns each date's text into a date (Django's converter, a Python call
-        # a value): read as text, a column's few distinct dates are turned into cells once.
-        vendor = connections[queryset.db].vendor
-        select = [
-            Cast(name, output_field=models.CharField()) if vendor == "sqlite" and name in dates else name
-            for name in names
-        ]
-        sql, params = queryset.prefetch_related(None).values_list(*select).query.sql_with_params()
-        with connections[queryset.db].cursor() as cursor:
+        its computed columns' values behind; read in a thread of their own (this connection's,
+        lent to it), while this one writes the rows before: SQLite reads without holding the
+        interpreter."""
+        with db.cursor() as cursor, db.cursor() as links:
             cursor.execute(sql, params)
             while True:
                 batch = cursor.fetchmany(900)
                 if not batch:
                     return
                 if chunk is not None:
-                    chunk(batch, position)
-                if functions:
-                    batch = [
-                        (*row, *[function(*[row[p] for p in positions]) for function, positions in functions])
-                        for row in batch
-                    ]
-                yield batch
+                    chunk(batch, position, links)
+                yield batch, list(map(extras, batch))
 
-    return xlsx.Rows(batches(), stored, values)
+    return xlsx.Rows(_read_ahead(batches, db), stored, values)
+
+
+def _read_ahead(produce: Callable[[], Iterator[Any]], db) -> Iterator[Any]:
+    """What ``produce`` yields, made in a second thread a few items ahead (a bounded queue: constant
+    memory). ``db`` (this thread's connection) is lent to that thread meanwhile; nothing else may
+    use it until the items are all read (or this generator is closed)."""
+    import queue
+    import threading
+
+    items: queue.Queue = queue.Queue(maxsize=3)
+    stop = threading.Event()
+    end = object()
+
+    def run() -> None:
+        try:
+            for item in produce():
+                while not stop.is_set():
+                    try:
+                        items.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            items.put((end, None))
+        except BaseException as error:  # noqa: BLE001 - raised again in the reading thread
+            items.put((end, error))
+
+    db.inc_thread_sharing()
+    thread = threading.Thread(target=run, name="export-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = items.get()
+            if type(item) is tuple and len(item) == 2 and item[0] is end:
+                if item[1] is not None:
+                    raise item[1]
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                items.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        thread.join()
+        db.dec_thread_sharing()
 
 
 def _stored_columns(sheet, ctx, lookups, computed, names, plain, position) -> list | None:
@@ -401,10 +453,10 @@ def _stored_columns(sheet, ctx, lookups, computed, names, plain, position) -> li
     booleans, text for dates, floats for decimals), the same cells as from the converted values; None
     where a column's field is of a type not handled here (the rows are then read through the ORM)."""
     columns = []
-    extra = len(names)  # the computed columns' values follow the stored ones
+    extra = 0  # the computed columns' values come apart, in the order of the columns
     for index, column in enumerate(sheet.columns):
         if column.key in computed:
-            columns.append(xlsx.Column(extra, "text"))  # (the computed columns give text)
+            columns.append(xlsx.Column(extra, "text", computed=True))  # (the computed columns give text)
             extra += 1
             continue
         lookup = lookups.get(column.key) or column.field
@@ -1371,29 +1423,28 @@ class ProjectSheet(Sheet):
         )
         helpers: dict[int, str] = {}  # project (of the batch) → its helper units
 
-        def read_batch(batch: list[tuple], position) -> None:
+        def read_batch(batch: list[tuple], position, cursor) -> None:
             investor = position("investor_id")
             wanted = {row[investor] for row in batch} - tags.keys()
             found: dict[int, list[str]] = {pk: [] for pk in wanted}
             # Plain SQL (a batch is 900 keys: the ORM spends longer preparing them than the
             # database reading them).
-            with connection.cursor() as cursor:
-                if wanted:
-                    cursor.execute(
-                        f"SELECT {q(tag_link.enterprise)}, {q(tag_link.tag)} FROM {q(tag_link.table)} "
-                        f"WHERE {q(tag_link.enterprise)} IN ({', '.join(['%s'] * len(wanted))})",
-                        list(wanted),
-                    )
-                    for enterprise_id, code in cursor.fetchall():
-                        found[enterprise_id].append(code)
+            if wanted:
                 cursor.execute(
-                    f"SELECT h.{q(helper_link.project)}, u.{q(unit.order)}, u.{q(unit.name)} "
-                    f"FROM {q(helper_link.table)} h INNER JOIN {q(unit.table)} u "
-                    f"ON u.{q(unit.pk)} = h.{q(helper_link.unit)} "
-                    f"WHERE h.{q(helper_link.project)} IN ({', '.join(['%s'] * len(batch))})",
-                    [row[0] for row in batch],
+                    f"SELECT {q(tag_link.enterprise)}, {q(tag_link.tag)} FROM {q(tag_link.table)} "
+                    f"WHERE {q(tag_link.enterprise)} IN ({', '.join(['%s'] * len(wanted))})",
+                    list(wanted),
                 )
-                links = cursor.fetchall()
+                for enterprise_id, code in cursor.fetchall():
+                    found[enterprise_id].append(code)
+            cursor.execute(
+                f"SELECT h.{q(helper_link.project)}, u.{q(unit.order)}, u.{q(unit.name)} "
+                f"FROM {q(helper_link.table)} h INNER JOIN {q(unit.table)} u "
+                f"ON u.{q(unit.pk)} = h.{q(helper_link.unit)} "
+                f"WHERE h.{q(helper_link.project)} IN ({', '.join(['%s'] * len(batch))})",
+                [row[0] for row in batch],
+            )
+            links = cursor.fetchall()
             for pk, codes in found.items():
                 codes.sort(key=lambda c: tag_order.get(c, 99))
                 tags[pk] = "、".join(tag_names.get(code, code) for code in codes)
