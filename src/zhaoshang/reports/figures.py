@@ -89,7 +89,23 @@ class ReportContext:
         return Figure(REGISTRY[code], period, value, previous, target, period.time_progress())
 
     def by_unit(self, code: str, period: Period | None = None) -> dict[int, Decimal]:
-        return measure_by_unit(code, period=period or self.period, basis=self.basis, unit_ids=self.unit_ids)
+        """Each of the region's units' value; measured once a report (per indicator and period), as
+        a bulletin asks for the same values in many tables and paragraphs."""
+        period = period or self.period
+        measured = self.__dict__.setdefault("_by_unit", {})
+        key = (code, period)
+        if key not in measured:
+            measured[key] = measure_by_unit(code, period=period, basis=self.basis, unit_ids=self.unit_ids)
+        return dict(measured[key])
+
+    def unit_measure(self, units):
+        """``by_unit`` for ``indicator_table`` of some of the region's units (None for others)."""
+        known = self.__dict__.get("_unit_id_set")
+        if known is None:
+            known = self.__dict__["_unit_id_set"] = set(self.unit_ids)
+        if all(u.pk in known for u in units):
+            return self.by_unit
+        return None
 
     def grouped(self, code: str, group_by, period: Period | None = None) -> dict:
         return measure_grouped(

@@ -189,7 +189,9 @@ def _from_assessment(ctx, group, units, code: str) -> GroupRanking | None:
 
 def _from_metrics(ctx, group, units, period: Period) -> GroupRanking:
     codes = [FALLBACK_KEY, FALLBACK_TIEBREAK]
-    _indicators, rows = indicator_table(units=units, codes=codes, period=period, basis=ctx.basis)
+    _indicators, rows = indicator_table(
+        units=units, codes=codes, period=period, basis=ctx.basis, by_unit=ctx.unit_measure(units)
+    )
     lines = []
     for row in rows:
         key, amount = row.cells
