@@ -39,6 +39,9 @@ from zhaoshang.reports import links
 from zhaoshang.targets.models import Target
 
 
+_UNIT_MARK = "ZSUNITMARKZS"  # (plain letters: urlencode leaves them as they are)
+
+
 @dataclass
 class ReportContext:
     """What every figure of one report is measured on: a region's subtree, a period, a basis."""
@@ -120,9 +123,18 @@ class ReportContext:
         return qs.filter(**{f"{indicator.region_path}__path__startswith": self.region.path})
 
     def url(self, code: str, period: Period | None = None, *, unit_id=None, extra=None) -> str | None:
-        return links.records_url(
-            code, period=period or self.period, basis=self.basis, unit_id=unit_id, extra=extra
-        )
+        period = period or self.period
+        if type(unit_id) is not int or extra is not None:
+            return links.records_url(code, period=period, basis=self.basis, unit_id=unit_id, extra=extra)
+        # A bulletin links each unit's figures (15 000 at province scale): the link of an indicator
+        # and period is made once, with a mark where the unit goes (``records_url`` writes the
+        # unit's id as it is, a number needing no quoting).
+        made = self.__dict__.setdefault("_unit_urls", {})
+        key = (code, period)
+        if key not in made:
+            made[key] = links.records_url(code, period=period, basis=self.basis, unit_id=_UNIT_MARK)
+        url = made[key]
+        return None if url is None else url.replace(f"={_UNIT_MARK}", f"={unit_id}", 1)
 
     # --- targets ---------------------------------------------------------------------------------
 
