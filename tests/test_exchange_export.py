@@ -288,7 +288,9 @@ def test_project_sheet_written_from_stored_values_is_the_records_sheet(world, tm
     fast_rows = sheet.export_rows(queryset, ctx)
     assert isinstance(fast_rows, xlsx.Rows)
     write_workbook(sheet=sheet, rows=fast_rows, out=tmp_path / "fast.xlsx", user=None)
-    write_workbook(sheet=sheet, rows=Sheet.export_rows(sheet, queryset, ctx), out=tmp_path / "slow.xlsx", user=None)
+    write_workbook(
+        sheet=sheet, rows=Sheet.export_rows(sheet, queryset, ctx), out=tmp_path / "slow.xlsx", user=None
+    )
 
     def data(name):
         xml = zipfile.ZipFile(tmp_path / name).read("xl/worksheets/sheet1.xml")

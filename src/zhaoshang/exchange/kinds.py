@@ -370,7 +370,7 @@ def values_export(
     calls = ", ".join(
         f"f{k}({', '.join(f'r[{p}]' for p in positions)})" for k, (_i, _f, positions) in enumerate(whole)
     )
-    extras = eval(f"lambda r: ({calls},)" if whole else "lambda r: ()", env)  # noqa: S307 - made above
+    extras = eval(f"lambda r: ({calls},)" if whole else "lambda r: ()", env)  # (positions only, no data)
     dates = {names[column.position] for column in stored if column.kind == "date"}
 
     db = connections[queryset.db]
@@ -404,6 +404,7 @@ def _read_ahead(produce: Callable[[], Iterator[Any]], db) -> Iterator[Any]:
     """What ``produce`` yields, made in a second thread a few items ahead (a bounded queue: constant
     memory). ``db`` (this thread's connection) is lent to that thread meanwhile; nothing else may
     use it until the items are all read (or this generator is closed)."""
+    import contextlib
     import queue
     import threading
 
@@ -423,7 +424,7 @@ def _read_ahead(produce: Callable[[], Iterator[Any]], db) -> Iterator[Any]:
                 if stop.is_set():
                     return
             items.put((end, None))
-        except BaseException as error:  # noqa: BLE001 - raised again in the reading thread
+        except BaseException as error:  # raised again in the reading thread
             items.put((end, error))
 
     db.inc_thread_sharing()
@@ -439,11 +440,9 @@ def _read_ahead(produce: Callable[[], Iterator[Any]], db) -> Iterator[Any]:
             yield item
     finally:
         stop.set()
-        while thread.is_alive():
-            try:
+        while thread.is_alive():  # (a reader held at a full queue sees the stop)
+            with contextlib.suppress(queue.Empty):
                 items.get(timeout=0.1)
-            except queue.Empty:
-                pass
         thread.join()
         db.dec_thread_sharing()
 
@@ -468,9 +467,7 @@ def _stored_columns(sheet, ctx, lookups, computed, names, plain, position) -> li
         elif column.key not in lookups and column.kind == "bool":
             yes_no = ctx.yes_no
             columns.append(xlsx.Column(at, "tails", lambda value, yes_no=yes_no: yes_no[_stored_bool(value)]))
-        elif column.key not in lookups and column.kind in ("month", "phone"):
-            return None
-        elif field is None:
+        elif (column.key not in lookups and column.kind in ("month", "phone")) or field is None:
             return None
         elif isinstance(field, models.DecimalField):
             columns.append(xlsx.Column(at, "value", _decimal_reader(field)))

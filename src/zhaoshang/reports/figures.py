@@ -38,7 +38,6 @@ from zhaoshang.organisation.models import Region, Unit
 from zhaoshang.reports import links
 from zhaoshang.targets.models import Target
 
-
 _UNIT_MARK = "ZSUNITMARKZS"  # (plain letters: urlencode leaves them as they are)
 
 
