@@ -100,6 +100,13 @@ class ReportContext:
             measured[key] = measure_by_unit(code, period=period, basis=self.basis, unit_ids=self.unit_ids)
         return dict(measured[key])
 
+    def units_measure(self, code: str, period: Period, unit_ids) -> dict[int, Decimal] | None:
+        """``by_unit`` where ``unit_ids`` are all the region's units' (None otherwise)."""
+        known = self.__dict__.get("_unit_id_set")
+        if known is None:
+            known = self.__dict__["_unit_id_set"] = set(self.unit_ids)
+        return self.by_unit(code, period) if all(pk in known for pk in unit_ids) else None
+
     def unit_measure(self, units):
         """``by_unit`` for ``indicator_table`` of some of the region's units (None for others)."""
         known = self.__dict__.get("_unit_id_set")
