@@ -94,10 +94,16 @@ def _subjects(scheme: Scheme) -> list[Unit] | list[Region]:
     )
 
 
-def _measure(scheme, code, *, period, basis, subjects) -> dict[int, Decimal]:
+def _measure(scheme, code, *, period, basis, subjects, by_unit=None) -> dict[int, Decimal]:
     if scheme.ranks_regions:
         return measure_by_region(code, period=period, basis=basis, regions=subjects, within=scheme.region)
-    return measure_by_unit(code, period=period, basis=basis, unit_ids=[s.pk for s in subjects])
+    ids = [s.pk for s in subjects]
+    if by_unit is not None:
+        found = by_unit(code, period, ids)
+        if found is not None:
+            wanted = set(ids)
+            return {pk: value for pk, value in found.items() if pk in wanted}
+    return measure_by_unit(code, period=period, basis=basis, unit_ids=ids)
 
 
 def _targets(scheme, *, year: int, codes: list[str], subjects) -> dict[tuple[int, str], Decimal]:
@@ -128,12 +134,15 @@ def _previous_streaks(scheme: Scheme, period: AssessmentPeriod) -> dict[int, int
 
 
 def assessment_compute(
-    *, scheme: Scheme, period: AssessmentPeriod, basis: str = Basis.RECOGNISED
+    *, scheme: Scheme, period: AssessmentPeriod, basis: str = Basis.RECOGNISED, by_unit=None
 ) -> list[ComputedLine]:
     """Score every unit of the scheme's group (or every child region) for ``period``; read only.
 
     A fixed number of queries: the subjects, the items, one per indicator (year to date), one for the
     targets, two for the 龙虎榜 (the period itself) and one for the previous period's bottom flags.
+    ``by_unit(code, period, unit_ids)``, where given, may give each unit's value measured on
+    ``basis`` for (at least) those units, or None: a report ranking several groups measures all its
+    units once (a unit's value does not depend on the others measured).
     """
     subjects = _subjects(scheme)
     items = list(scheme.items.all())
@@ -141,7 +150,10 @@ def assessment_compute(
     unknown = [c for c in codes if c not in REGISTRY]
     if unknown:
         raise ValidationError(_("考核办法中有未知的指标:{codes}。").format(codes="、".join(unknown)))
-    values = {c: _measure(scheme, c, period=period.window, basis=basis, subjects=subjects) for c in codes}
+    values = {
+        c: _measure(scheme, c, period=period.window, basis=basis, subjects=subjects, by_unit=by_unit)
+        for c in codes
+    }
     targets = _targets(scheme, year=period.year, codes=codes, subjects=subjects)
     progress = scoring.exact_progress(period.time_progress(by_days=scheme.progress_by_days))
     year_end = period.period.end.month == 12 and period.period.end.day == 31

@@ -10,23 +10,26 @@ activities 活动类型 + 单位 + 开始日期 + 目的地 · targets 年度 (o
 Imports never delete: a record missing from the file stays as it is.
 """
 
+import decimal
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
+from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, connections, models
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhaoshang.activities.choices import ActivityKind
 from zhaoshang.core import access
 from zhaoshang.core.formatting import plain
-from zhaoshang.exchange import cells
+from zhaoshang.exchange import cells, xlsx
 from zhaoshang.exchange.base import (
     Column,
     Extra,
@@ -292,7 +295,7 @@ def values_export(
     *,
     lookups: dict[str, str],
     computed: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] | None = None,
-    chunk: Callable[[list[tuple], Callable[[str], int]], None] | None = None,
+    chunk: Callable[[list[tuple], Callable[[str], int], Any], None] | None = None,
 ) -> Iterator[tuple]:
     """An export's rows read as plain values (``values_list``), not as model instances: a large
     export spends its time on the instances and their related objects otherwise.
@@ -336,25 +339,201 @@ def values_export(
         elif column.kind == "phone":
             changes.append((index, lambda value: ctx.phone(value or "")))
     pick = itemgetter(*plain)
-    rows = queryset.prefetch_related(None).values_list(*names).iterator(chunk_size=2000)
-    batch: list[tuple] = []
-    while True:
-        batch.clear()
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= 900:
-                break
-        if not batch:
-            return
-        if chunk is not None:
-            chunk(batch, position)
-        for row in batch:
-            values = list(pick(row))
-            for index, change in changes:
-                values[index] = change(values[index])
-            for index, function, positions in whole:
-                values[index] = function(*[row[p] for p in positions])
-            yield values
+    stored = _stored_columns(sheet, ctx, lookups, computed, names, plain, position)
+
+    def values() -> Iterator[list]:
+        rows = queryset.prefetch_related(None).values_list(*names).iterator(chunk_size=2000)
+        batch: list[tuple] = []
+        while True:
+            batch.clear()
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= 900:
+                    break
+            if not batch:
+                return
+            if chunk is not None:
+                with connections[queryset.db].cursor() as cursor:
+                    chunk(batch, position, cursor)
+            for row in batch:
+                values = list(pick(row))
+                for index, change in changes:
+                    values[index] = change(values[index])
+                for index, function, positions in whole:
+                    values[index] = function(*[row[p] for p in positions])
+                yield values
+
+    if stored is None:
+        return values()
+    # The computed columns' values of a row, made here (with the batch's reads at hand), in one call.
+    env = {f"f{k}": function for k, (_index, function, _positions) in enumerate(whole)}
+    calls = ", ".join(
+        f"f{k}({', '.join(f'r[{p}]' for p in positions)})" for k, (_i, _f, positions) in enumerate(whole)
+    )
+    extras = eval(f"lambda r: ({calls},)" if whole else "lambda r: ()", env)  # (positions only, no data)
+    dates = {names[column.position] for column in stored if column.kind == "date"}
+
+    db = connections[queryset.db]
+    # SQLite's driver turns each date's text into a date (Django's converter, a Python call a
+    # value): read as text, a column's few distinct dates are turned into cells once.
+    select = [
+        Cast(name, output_field=models.CharField()) if db.vendor == "sqlite" and name in dates else name
+        for name in names
+    ]
+    sql, params = queryset.prefetch_related(None).values_list(*select).query.sql_with_params()
+
+    def batches() -> Iterator[list[tuple]]:
+        """The rows as the database gives them (a plain cursor: no converter per value), each with
+        its computed columns' values behind; read in a thread of their own (this connection's,
+        lent to it), while this one writes the rows before: SQLite reads without holding the
+        interpreter."""
+        with db.cursor() as cursor, db.cursor() as links:
+            cursor.execute(sql, params)
+            while True:
+                batch = cursor.fetchmany(900)
+                if not batch:
+                    return
+                if chunk is not None:
+                    chunk(batch, position, links)
+                yield batch, list(map(extras, batch))
+
+    return xlsx.Rows(_read_ahead(batches, db), stored, values)
+
+
+def _read_ahead(produce: Callable[[], Iterator[Any]], db) -> Iterator[Any]:
+    """What ``produce`` yields, made in a second thread a few items ahead (a bounded queue: constant
+    memory). ``db`` (this thread's connection) is lent to that thread meanwhile; nothing else may
+    use it until the items are all read (or this generator is closed)."""
+    import contextlib
+    import queue
+    import threading
+
+    items: queue.Queue = queue.Queue(maxsize=3)
+    stop = threading.Event()
+    end = object()
+
+    def run() -> None:
+        try:
+            for item in produce():
+                while not stop.is_set():
+                    try:
+                        items.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            items.put((end, None))
+        except BaseException as error:  # raised again in the reading thread
+            items.put((end, error))
+
+    db.inc_thread_sharing()
+    thread = threading.Thread(target=run, name="export-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = items.get()
+            if type(item) is tuple and len(item) == 2 and item[0] is end:
+                if item[1] is not None:
+                    raise item[1]
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # (a reader held at a full queue sees the stop)
+            with contextlib.suppress(queue.Empty):
+                items.get(timeout=0.1)
+        thread.join()
+        db.dec_thread_sharing()
+
+
+def _stored_columns(sheet, ctx, lookups, computed, names, plain, position) -> list | None:
+    """How ``xlsx.Rows`` writes each column from the values the database gives (SQLite: 0/1 for
+    booleans, text for dates, floats for decimals), the same cells as from the converted values; None
+    where a column's field is of a type not handled here (the rows are then read through the ORM)."""
+    columns = []
+    extra = 0  # the computed columns' values come apart, in the order of the columns
+    for index, column in enumerate(sheet.columns):
+        if column.key in computed:
+            columns.append(xlsx.Column(extra, "text", computed=True))  # (the computed columns give text)
+            extra += 1
+            continue
+        lookup = lookups.get(column.key) or column.field
+        field = _lookup_field(sheet.model, lookup)
+        at = plain[index]
+        if column.key not in lookups and column.kind == "choice":
+            labels = _Labels((value, str(label)) for value, label in column.choices.choices)
+            columns.append(xlsx.Column(at, "tails", labels.__getitem__))
+        elif column.key not in lookups and column.kind == "bool":
+            yes_no = ctx.yes_no
+            columns.append(xlsx.Column(at, "tails", lambda value, yes_no=yes_no: yes_no[_stored_bool(value)]))
+        elif (column.key not in lookups and column.kind in ("month", "phone")) or field is None:
+            return None
+        elif isinstance(field, models.DecimalField):
+            columns.append(xlsx.Column(at, "value", _decimal_reader(field)))
+        elif isinstance(field, models.DateTimeField):
+            return None
+        elif isinstance(field, models.DateField):
+            columns.append(xlsx.Column(at, "date"))
+        elif isinstance(field, models.BooleanField):
+            return None
+        elif isinstance(field, models.IntegerField | models.AutoField):
+            columns.append(xlsx.Column(at, "int"))
+        elif isinstance(field, models.CharField | models.TextField):
+            columns.append(xlsx.Column(at, "text"))
+        else:
+            return None
+    return columns
+
+
+def _lookup_field(model, lookup: str):
+    """The field a ``values_list`` lookup (``investor__name``) reads; None for another kind of lookup."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    *path, last = lookup.split("__")
+    try:
+        for name in path:
+            model = model._meta.get_field(name).related_model
+            if model is None:
+                return None
+        field = model._meta.get_field("id" if last == "pk" else last)
+    except FieldDoesNotExist:
+        return None
+    return None if field.is_relation else field
+
+
+def _stored_bool(value):
+    """A boolean as the ORM gives it (SQLite stores 0 and 1)."""
+    return bool(value) if value in (0, 1) else value
+
+
+def _decimal_reader(field: models.DecimalField) -> Callable[[Any], Any]:
+    """A decimal as the ORM reads it, from what the database gives: SQLite gives a float (or an
+    integer), rounded by the ORM to 15 significant digits and the field's places. A float whose
+    shortest form has at most 15 digits and no more places is that decimal's nearest float already,
+    which is what the cell keeps (``xlsx._decimal``): it stays as it is; others go the ORM's way."""
+    context = decimal.Context(prec=15)
+    quantum = Decimal(1).scaleb(-field.decimal_places)
+    places = field.decimal_places
+
+    def read(value):
+        kind = type(value)
+        if kind is float:
+            if value.is_integer():
+                if -1e15 < value < 1e15:
+                    return int(value)
+            else:
+                text = repr(value)
+                if "e" not in text and len(text) <= 16 and len(text) - text.index(".") - 1 <= places:
+                    return value
+            return context.create_decimal_from_float(value).quantize(quantum, context=field.context)
+        if kind is int and -(10**15) < value < 10**15:
+            return value
+        if kind is int:
+            return context.create_decimal_from_float(value).quantize(quantum, context=field.context)
+        return value  # None, or a Decimal (PostgreSQL)
+
+    return read
 
 
 def export_value(obj: models.Model, column: Column, ctx: ExportContext) -> Any:
@@ -1218,22 +1397,57 @@ class ProjectSheet(Sheet):
         tag_order = {code: i for i, code in enumerate(EnterpriseTag.values)}
         tag_names = {code: str(label) for code, label in EnterpriseTag.choices}
         tags: dict[int, str] = {}  # investor → its tags, as tag_labels writes them
+        q = connection.ops.quote_name
+        tag_through = Enterprise.tags.through._meta
+        tag_link = SimpleNamespace(
+            table=tag_through.db_table,
+            enterprise=tag_through.get_field("enterprise").column,
+            tag=tag_through.get_field("tag").column,
+        )
+        helper_through = Project.helper_units.through._meta
+        helper_link = SimpleNamespace(
+            table=helper_through.db_table,
+            project=helper_through.get_field("project").column,
+            unit=helper_through.get_field("unit").column,
+        )
+        from zhaoshang.organisation.models import Unit
+
+        unit = SimpleNamespace(
+            table=Unit._meta.db_table,
+            pk=Unit._meta.pk.column,
+            order=Unit._meta.get_field("order").column,
+            name=Unit._meta.get_field("name").column,
+        )
         helpers: dict[int, str] = {}  # project (of the batch) → its helper units
 
-        def read_batch(batch: list[tuple], position) -> None:
+        def read_batch(batch: list[tuple], position, cursor) -> None:
             investor = position("investor_id")
             wanted = {row[investor] for row in batch} - tags.keys()
             found: dict[int, list[str]] = {pk: [] for pk in wanted}
-            links = Enterprise.tags.through.objects.filter(enterprise_id__in=wanted)
-            for enterprise_id, code in links.values_list("enterprise_id", "tag_id"):
-                found[enterprise_id].append(code)
+            # Plain SQL (a batch is 900 keys: the ORM spends longer preparing them than the
+            # database reading them).
+            if wanted:
+                cursor.execute(
+                    f"SELECT {q(tag_link.enterprise)}, {q(tag_link.tag)} FROM {q(tag_link.table)} "
+                    f"WHERE {q(tag_link.enterprise)} IN ({', '.join(['%s'] * len(wanted))})",
+                    list(wanted),
+                )
+                for enterprise_id, code in cursor.fetchall():
+                    found[enterprise_id].append(code)
+            cursor.execute(
+                f"SELECT h.{q(helper_link.project)}, u.{q(unit.order)}, u.{q(unit.name)} "
+                f"FROM {q(helper_link.table)} h INNER JOIN {q(unit.table)} u "
+                f"ON u.{q(unit.pk)} = h.{q(helper_link.unit)} "
+                f"WHERE h.{q(helper_link.project)} IN ({', '.join(['%s'] * len(batch))})",
+                [row[0] for row in batch],
+            )
+            links = cursor.fetchall()
             for pk, codes in found.items():
                 codes.sort(key=lambda c: tag_order.get(c, 99))
                 tags[pk] = "、".join(tag_names.get(code, code) for code in codes)
             helpers.clear()
             units: dict[int, list[tuple]] = {}
-            links = Project.helper_units.through.objects.filter(project_id__in=[row[0] for row in batch])
-            for project_id, order, name in links.values_list("project_id", "unit__order", "unit__name"):
+            for project_id, order, name in links:
                 units.setdefault(project_id, []).append((order, name))
             for pk, found_units in units.items():
                 helpers[pk] = "、".join(name for _order, name in sorted(found_units))

@@ -44,17 +44,24 @@ class Row:
 
 
 def indicator_table(
-    *, units, codes: list[str], period: Period, basis: str
+    *, units, codes: list[str], period: Period, basis: str, by_unit=None
 ) -> tuple[list[Indicator], list[Row]]:
     """One query per indicator for the period, one for the year before, one for all targets —
-    whatever the number of units."""
+    whatever the number of units. ``by_unit(code, period)``, where given, gives each unit's value
+    for (at least) these units, measured on ``basis``: a report with many such tables measures
+    all its units once (``measure_by_unit`` of a unit does not depend on the others measured)."""
     from zhaoshang.targets.models import Target
 
     units = list(units)
     ids = [u.pk for u in units]
     indicators = [REGISTRY[c] for c in codes]
-    now = {c: measure_by_unit(c, period=period, basis=basis, unit_ids=ids) for c in codes}
-    then = {c: measure_by_unit(c, period=period.previous_year(), basis=basis, unit_ids=ids) for c in codes}
+    if by_unit is None:
+
+        def by_unit(code, p):
+            return measure_by_unit(code, period=p, basis=basis, unit_ids=ids)
+
+    now = {c: by_unit(c, period) for c in codes}
+    then = {c: by_unit(c, period.previous_year()) for c in codes}
     targets: dict[tuple[int, str], Decimal] = {}
     target_rows = Target.objects.filter(unit_id__in=ids, indicator__in=codes)
     if period.campaign_id is not None:

@@ -38,6 +38,8 @@ from zhaoshang.organisation.models import Region, Unit
 from zhaoshang.reports import links
 from zhaoshang.targets.models import Target
 
+_UNIT_MARK = "ZSUNITMARKZS"  # (plain letters: urlencode leaves them as they are)
+
 
 @dataclass
 class ReportContext:
@@ -89,7 +91,30 @@ class ReportContext:
         return Figure(REGISTRY[code], period, value, previous, target, period.time_progress())
 
     def by_unit(self, code: str, period: Period | None = None) -> dict[int, Decimal]:
-        return measure_by_unit(code, period=period or self.period, basis=self.basis, unit_ids=self.unit_ids)
+        """Each of the region's units' value; measured once a report (per indicator and period), as
+        a bulletin asks for the same values in many tables and paragraphs."""
+        period = period or self.period
+        measured = self.__dict__.setdefault("_by_unit", {})
+        key = (code, period)
+        if key not in measured:
+            measured[key] = measure_by_unit(code, period=period, basis=self.basis, unit_ids=self.unit_ids)
+        return dict(measured[key])
+
+    def units_measure(self, code: str, period: Period, unit_ids) -> dict[int, Decimal] | None:
+        """``by_unit`` where ``unit_ids`` are all the region's units' (None otherwise)."""
+        known = self.__dict__.get("_unit_id_set")
+        if known is None:
+            known = self.__dict__["_unit_id_set"] = set(self.unit_ids)
+        return self.by_unit(code, period) if all(pk in known for pk in unit_ids) else None
+
+    def unit_measure(self, units):
+        """``by_unit`` for ``indicator_table`` of some of the region's units (None for others)."""
+        known = self.__dict__.get("_unit_id_set")
+        if known is None:
+            known = self.__dict__["_unit_id_set"] = set(self.unit_ids)
+        if all(u.pk in known for u in units):
+            return self.by_unit
+        return None
 
     def grouped(self, code: str, group_by, period: Period | None = None) -> dict:
         return measure_grouped(
@@ -104,9 +129,18 @@ class ReportContext:
         return qs.filter(**{f"{indicator.region_path}__path__startswith": self.region.path})
 
     def url(self, code: str, period: Period | None = None, *, unit_id=None, extra=None) -> str | None:
-        return links.records_url(
-            code, period=period or self.period, basis=self.basis, unit_id=unit_id, extra=extra
-        )
+        period = period or self.period
+        if type(unit_id) is not int or extra is not None:
+            return links.records_url(code, period=period, basis=self.basis, unit_id=unit_id, extra=extra)
+        # A bulletin links each unit's figures (15 000 at province scale): the link of an indicator
+        # and period is made once, with a mark where the unit goes (``records_url`` writes the
+        # unit's id as it is, a number needing no quoting).
+        made = self.__dict__.setdefault("_unit_urls", {})
+        key = (code, period)
+        if key not in made:
+            made[key] = links.records_url(code, period=period, basis=self.basis, unit_id=_UNIT_MARK)
+        url = made[key]
+        return None if url is None else url.replace(f"={_UNIT_MARK}", f"={unit_id}", 1)
 
     # --- targets ---------------------------------------------------------------------------------
 

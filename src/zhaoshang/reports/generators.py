@@ -16,7 +16,7 @@ from zhaoshang.core.formatting import wan_to_yi
 from zhaoshang.cycle.selectors import late_units
 from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import indicators as metric_indicators
-from zhaoshang.metrics.engine import ZERO
+from zhaoshang.metrics.engine import ZERO, measure_by_unit
 from zhaoshang.metrics.formatting import yoy_text
 from zhaoshang.metrics.indicators import REGISTRY, Basis, counted_rows
 from zhaoshang.metrics.periods import Period, month
@@ -583,17 +583,22 @@ def _unit_completion(ctx: ReportContext, doc: Doc, units: list, *, ps, name, per
 
 def _silent_units(ctx: ReportContext, period: Period) -> list:
     """Units with nothing reported in ``period``: no lead, no activity, no project signed."""
+    from zhaoshang.metrics import rollup
+
+    codes = ("leads", "trips", "visits", "inspections", "promotions", "online_meetings", "signed_projects")
+    # Those the monthly summary holds first (a read of the summary); the others (a grouped query of
+    # the records each) only for the units still without a record.
+    codes = sorted(codes, key=lambda code: not rollup.covers(code, period))
     active: set[int] = set()
-    for code in (
-        "leads",
-        "trips",
-        "visits",
-        "inspections",
-        "promotions",
-        "online_meetings",
-        "signed_projects",
-    ):
-        active |= {pk for pk, v in ctx.by_unit(code, period).items() if v}
+    for code in codes:
+        if rollup.covers(code, period):
+            active |= {pk for pk, v in ctx.by_unit(code, period).items() if v}
+            continue
+        rest = [pk for pk in ctx.unit_ids if pk not in active]
+        if not rest:
+            break
+        found = measure_by_unit(code, period=period, basis=ctx.basis, unit_ids=rest)
+        active |= {pk for pk, v in found.items() if v}
     return [u for u in ctx.units if u.pk not in active]
 
 

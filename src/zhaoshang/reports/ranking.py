@@ -162,7 +162,9 @@ def _from_assessment(ctx, group, units, code: str) -> GroupRanking | None:
             )
         return GroupRanking(group, units, lines, "published", str(scheme.name))
     try:
-        computed = assessment_compute(scheme=scheme, period=period, basis=ctx.basis)
+        computed = assessment_compute(
+            scheme=scheme, period=period, basis=ctx.basis, by_unit=ctx.units_measure
+        )
     except Exception:  # a scheme being edited must not stop the report; fall back to the metrics
         logger.exception("assessment_compute failed for scheme %s", scheme.pk)
         return None
@@ -189,7 +191,9 @@ def _from_assessment(ctx, group, units, code: str) -> GroupRanking | None:
 
 def _from_metrics(ctx, group, units, period: Period) -> GroupRanking:
     codes = [FALLBACK_KEY, FALLBACK_TIEBREAK]
-    _indicators, rows = indicator_table(units=units, codes=codes, period=period, basis=ctx.basis)
+    _indicators, rows = indicator_table(
+        units=units, codes=codes, period=period, basis=ctx.basis, by_unit=ctx.unit_measure(units)
+    )
     lines = []
     for row in rows:
         key, amount = row.cells

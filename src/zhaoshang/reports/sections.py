@@ -1025,7 +1025,9 @@ def unit_completion_table(
     """Each unit's value and completion of its annual target, for the main indicators; returns
     (unit, completion of 签约亿元以上项目) for naming the units behind 序时进度."""
     codes = [c for c in UNIT_TABLE_CODES if c in REGISTRY]
-    _indicators, rows = indicator_table(units=units, codes=codes, period=period, basis=ctx.basis)
+    _indicators, rows = indicator_table(
+        units=units, codes=codes, period=period, basis=ctx.basis, by_unit=ctx.unit_measure(units)
+    )
     header = [_("序号"), _("单位")]
     for code in codes:
         name, _unit = phrase(code)
