@@ -98,7 +98,11 @@ def _item_numbers(item) -> tuple:
     unset), computed once per item rather than once per unit."""
     source = (item.weight, item.cap, item.step, item.points_per_item)
     cached = _ITEM_NUMBERS.get(id(item))
-    if cached is None or cached[0] is not item or any(a is not b for a, b in zip(cached[1], source)):
+    if (
+        cached is None
+        or cached[0] is not item
+        or any(a is not b for a, b in zip(cached[1], source, strict=True))
+    ):
         numbers = tuple(None if v is None else _pair(v) for v in source)
         if len(_ITEM_NUMBERS) > 1000:
             _ITEM_NUMBERS.clear()
@@ -137,7 +141,7 @@ def score_item(
         "value": _text(value),
         "target": _text(target) if target is not None else None,
     }
-    weight, cap, step, per_item = _item_numbers(item)
+    weight, cap, _step, per_item = _item_numbers(item)
     deduct = item.kind == ItemKind.DEDUCTION
     points: tuple[int, int] = (0, 1)  # (n, d), d > 0
     if item.rule == ScoringRule.COMPLETION:
@@ -178,9 +182,7 @@ def score_item(
             if value > 0 and rank is not None:
                 fraction = max(Fraction(item.weight) - Fraction(item.step) * (rank - 1), Fraction(0))
         elif item.rule == ScoringRule.EFFICACY:
-            fraction = efficacy_points(
-                Fraction(item.weight), Fraction(value), *(Fraction(v) for v in spread)
-            )
+            fraction = efficacy_points(Fraction(item.weight), Fraction(value), *(Fraction(v) for v in spread))
             entry["low"], entry["high"] = _text(spread[0]), _text(spread[1])
         points = (fraction.numerator, fraction.denominator)
     if deduct:
