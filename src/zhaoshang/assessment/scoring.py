@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from zhaoshang.assessment.choices import ItemKind, ScoringRule, VetoRule
-from zhaoshang.metrics.numbers import round_half_up
+from zhaoshang.metrics.numbers import round_half_up, round_ratio_half_up
 
 ZERO = Decimal(0)
 
@@ -50,9 +50,9 @@ def _text(value: Decimal | Fraction | None, places: int = 6) -> str | None:
 
 def _item_fields(item, progress: Fraction) -> dict[str, Any]:
     """What an item's line says whatever the unit: computed once per item and period, not per unit."""
-    key = (id(item), progress)
-    cached = _ITEM_FIELDS.get(key)
-    if cached is None or cached[0] is not item:
+    # Keyed by the item alone (hashing the fraction on every call costs more than the lookup).
+    cached = _ITEM_FIELDS.get(id(item))
+    if cached is None or cached[0] is not item or cached[1] != progress:
         fields = {
             "item": item.pk,
             "name": item.display_name,
@@ -75,12 +75,44 @@ def _item_fields(item, progress: Fraction) -> dict[str, Any]:
         }
         if len(_ITEM_FIELDS) > 1000:
             _ITEM_FIELDS.clear()
-        cached = _ITEM_FIELDS[key] = (item, fields)
-    return cached[1]
+        cached = _ITEM_FIELDS[id(item)] = (item, progress, fields)
+    return cached[2]
 
 
-# (id(item), progress) → (item, fields); the item is kept so that a recycled id never matches.
-_ITEM_FIELDS: dict[tuple[int, Fraction], tuple[Any, dict[str, Any]]] = {}
+# id(item) → (item, progress, fields); the item is kept so that a recycled id never matches.
+_ITEM_FIELDS: dict[int, tuple[Any, Fraction, dict[str, Any]]] = {}
+
+
+def _pair(value) -> tuple[int, int]:
+    """An exact number (``Decimal``, ``int``, ``Fraction``) as integers ``(n, d)``, ``d`` > 0."""
+    return value.as_integer_ratio()
+
+
+def _ratio_text(n: int, d: int, places: int = 6) -> str:
+    """``_text`` of the exact ratio ``n / d``: what ``_text(Fraction(n, d), places)`` writes."""
+    return format(round_ratio_half_up(n, d, places).normalize(), "f")
+
+
+def _item_numbers(item) -> tuple:
+    """The item's weight, cap, step and points per item as exact ``(n, d)`` pairs (None where
+    unset), computed once per item rather than once per unit."""
+    source = (item.weight, item.cap, item.step, item.points_per_item)
+    cached = _ITEM_NUMBERS.get(id(item))
+    if (
+        cached is None
+        or cached[0] is not item
+        or any(a is not b for a, b in zip(cached[1], source, strict=True))
+    ):
+        numbers = tuple(None if v is None else _pair(v) for v in source)
+        if len(_ITEM_NUMBERS) > 1000:
+            _ITEM_NUMBERS.clear()
+        cached = _ITEM_NUMBERS[id(item)] = (item, source, numbers)
+    return cached[2]
+
+
+# id(item) → (item, its four numbers as read, their pairs): an item whose fields were set anew
+# (an edited scheme item in the same process) is converted again.
+_ITEM_NUMBERS: dict[int, tuple[Any, tuple, tuple]] = {}
 
 
 def score_item(
@@ -99,44 +131,63 @@ def score_item(
     item's value (for 按名次计分); ``year_end`` whether the period ends on 31 December (for the
     "年度未完成目标" veto); ``spread`` the lowest and highest value of the item among the units
     assessed (for 功效系数法).
+
+    Exact throughout: the two most common rules (完成率、每项计分), scored for every unit of a
+    province, work on integer numerator/denominator pairs (``round_ratio_half_up``), the same
+    arithmetic as ``Fraction`` without its cost per operation; the others on ``Fraction``.
     """
     entry: dict[str, Any] = {
         **_item_fields(item, progress),
         "value": _text(value),
         "target": _text(target) if target is not None else None,
     }
-    points = Fraction(0)
+    weight, cap, _step, per_item = _item_numbers(item)
+    deduct = item.kind == ItemKind.DEDUCTION
+    points: tuple[int, int] = (0, 1)  # (n, d), d > 0
     if item.rule == ScoringRule.COMPLETION:
         # 分值 × min(完成率 ÷ 序时进度, 封顶系数); no target (or a zero one): no points.
         if target is None or target == 0:
             entry["no_target"] = True
         else:
-            completion = Fraction(value) / Fraction(target)
-            ratio = completion / progress if progress else Fraction(item.cap or 1)
-            used = ratio
-            if item.cap is not None and ratio > Fraction(item.cap):
-                used = Fraction(item.cap)
+            vn, vd = _pair(value)
+            tn, td = _pair(target)
+            cn, cd = vn * td, vd * tn  # completion = value ÷ target
+            if cd < 0:
+                cn, cd = -cn, -cd
+            if progress:
+                rn, rd = cn * progress.denominator, cd * progress.numerator
+                if rd < 0:
+                    rn, rd = -rn, -rd
+            else:
+                rn, rd = cap if cap is not None and item.cap else (1, 1)
+            un, ud = rn, rd
+            if cap is not None and rn * cap[1] > cap[0] * rd:
+                un, ud = cap
                 entry["capped"] = True
-            points = Fraction(item.weight) * used
-            entry["completion"] = _text(completion)
-            entry["ratio"] = _text(ratio)
-    elif item.rule == ScoringRule.RANK_POINTS:
-        # First place the full 分值, each place below 每降一名扣分 less, never below 0; nothing done: 0.
-        entry["rank"] = rank
-        if value > 0 and rank is not None:
-            points = max(Fraction(item.weight) - Fraction(item.step) * (rank - 1), Fraction(0))
-    elif item.rule == ScoringRule.EFFICACY:
-        points = efficacy_points(Fraction(item.weight), Fraction(value), *(Fraction(v) for v in spread))
-        entry["low"], entry["high"] = _text(spread[0]), _text(spread[1])
+            points = (weight[0] * un, weight[1] * ud)
+            entry["completion"] = _ratio_text(cn, cd)
+            entry["ratio"] = _ratio_text(rn, rd)
     elif item.rule == ScoringRule.PER_ITEM:
         # 每个分值 × 完成值, at most 分值 when one is set.
-        points = Fraction(item.points_per_item) * Fraction(value)
-        if item.weight is not None and points > Fraction(item.weight):
-            points = Fraction(item.weight)
+        vn, vd = _pair(value)
+        points = (per_item[0] * vn, per_item[1] * vd)
+        if weight is not None and points[0] * weight[1] > weight[0] * points[1]:
+            points = weight
             entry["capped"] = True
-    if item.kind == ItemKind.DEDUCTION:
-        points = -points
-    entry["points"] = _text(half_up(points))
+    else:
+        fraction = Fraction(0)
+        if item.rule == ScoringRule.RANK_POINTS:
+            # First place the full 分值, each place below 每降一名扣分 less, never below 0; nothing done: 0.
+            entry["rank"] = rank
+            if value > 0 and rank is not None:
+                fraction = max(Fraction(item.weight) - Fraction(item.step) * (rank - 1), Fraction(0))
+        elif item.rule == ScoringRule.EFFICACY:
+            fraction = efficacy_points(Fraction(item.weight), Fraction(value), *(Fraction(v) for v in spread))
+            entry["low"], entry["high"] = _text(spread[0]), _text(spread[1])
+        points = (fraction.numerator, fraction.denominator)
+    if deduct:
+        points = (-points[0], points[1])
+    entry["points"] = _ratio_text(points[0], points[1], 2)
     if item.veto == VetoRule.OCCURRED:
         entry["veto"] = value >= 1
     elif item.veto == VetoRule.TARGET_MISSED:

@@ -176,12 +176,13 @@ def assessment_compute(
     lines = []
     for index, subject in enumerate(subjects):
         entries = []
+        pk = subject.pk
         for item in items:
             entries.append(
                 scoring.score_item(
                     item,
-                    value=values[item.indicator].get(subject.pk, ZERO),
-                    target=targets.get((subject.pk, item.indicator)),
+                    value=values[item.indicator].get(pk, ZERO),
+                    target=targets.get((pk, item.indicator)),
                     progress=progress,
                     rank=item_ranks[item.pk][index] if item.pk in item_ranks else None,
                     year_end=year_end,

@@ -16,8 +16,8 @@ from zhaoshang.metrics.engine import (
     ZERO,
     measure_breakdown,
     measure_by_month,
-    measure_by_unit,
     measure_many,
+    measure_many_by_unit,
     yoy_growth,
 )
 from zhaoshang.metrics.indicators import REGISTRY, YI, Basis
@@ -177,8 +177,13 @@ def dashboard_data(*, user, period: Period, basis: str, today: datetime.date) ->
 
     units = access.unit_choices_for(user, Unit.objects.filter(is_active=True))
     unit_names = dict(units.values_list("pk", "name"))
-    amounts = measure_by_unit("signed_amount_100m_wan", period=period, basis=basis, unit_ids=list(unit_names))
-    counts = measure_by_unit("signed_projects_100m", period=period, basis=basis, unit_ids=list(unit_names))
+    by_unit = measure_many_by_unit(
+        ["signed_amount_100m_wan", "signed_projects_100m"],
+        period=period,
+        basis=basis,
+        unit_ids=list(unit_names),
+    )
+    amounts, counts = by_unit["signed_amount_100m_wan"], by_unit["signed_projects_100m"]
     ranking = sorted(
         (
             {

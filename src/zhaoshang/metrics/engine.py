@@ -87,6 +87,32 @@ def measure_by_unit(
     return out
 
 
+def measure_many_by_unit(
+    codes: list[str], *, period: Period, basis: str = Basis.RECOGNISED, unit_ids: list[int] | None = None
+) -> dict[str, dict[int, Decimal]]:
+    """``measure_by_unit`` for several indicators; those the monthly summary covers in one query
+    (a ranking reads the amount and the number of every unit together)."""
+    covered = [
+        c
+        for c in codes
+        if rollup.covers(c, period)
+        and effective(c, period).unit_path is not None
+        and not effective(c, period).split_credit
+    ]
+    out: dict[str, dict[int, Decimal]] = {}
+    if covered:
+        found = rollup.read(codes=covered, period=period, basis=basis, unit_ids=unit_ids, by="unit")
+        if found is not None:
+            out = {c: {} for c in covered}
+            for (code, unit_id), value in found.items():
+                if unit_id is not None:
+                    out[code][unit_id] = value
+    for code in codes:
+        if code not in out:
+            out[code] = measure_by_unit(code, period=period, basis=basis, unit_ids=unit_ids)
+    return out
+
+
 def split_by_unit(
     indicator: Indicator, *, period: Period, basis: str, unit_ids: list[int] | None = None
 ) -> dict[int, Decimal]:

@@ -24,20 +24,28 @@ def round_half_up(value: Decimal | Fraction | int | float | str, places: int = 0
     0.25 → 0.3, 0.125 (2) → 0.13, −0.25 → −0.3 (half away from zero). An exact ``Fraction``
     (the assessment's scores) is rounded in integer arithmetic, never through a 28-digit quotient."""
     if isinstance(value, Fraction):
-        n, d = value.numerator, value.denominator
-        if places >= 0:
-            whole = (abs(n) * 10**places * 2 + d) // (2 * d)
-            result = Decimal(whole).scaleb(-places)
-        else:
-            scale = 10**-places
-            result = Decimal((abs(n) * 2 + d * scale) // (2 * d * scale) * scale)
-        return -result if n < 0 else result
+        return round_ratio_half_up(value.numerator, value.denominator, places)
     quantum = Decimal(1).scaleb(-places)
     rounded = as_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
     if places < 0:
         # quantize keeps the exponent (1.2E+3); give back an ordinary number.
         rounded = rounded.quantize(Decimal(1))
     return rounded
+
+
+def round_ratio_half_up(n: int, d: int, places: int = 0) -> Decimal:
+    """The exact ratio ``n / d`` (integers, ``d`` ≠ 0, need not be in lowest terms) rounded half-up
+    to ``places`` decimals, in integer arithmetic: what ``round_half_up(Fraction(n, d), places)``
+    gives, without building the fraction (the assessment scores tens of thousands of items)."""
+    if d < 0:
+        n, d = -n, -d
+    if places >= 0:
+        whole = (abs(n) * 10**places * 2 + d) // (2 * d)
+        result = Decimal(whole).scaleb(-places)
+    else:
+        scale = 10**-places
+        result = Decimal((abs(n) * 2 + d * scale) // (2 * d * scale) * scale)
+    return -result if n < 0 else result
 
 
 def round_int(value: Decimal | int | float | str) -> int:

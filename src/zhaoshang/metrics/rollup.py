@@ -162,7 +162,8 @@ def _as_decimal(value) -> Decimal:
     """A stored or summed value as an exact Decimal. Records hold at most four decimals (万元), so any
     sum of them does too; SQLite sums decimals in binary floating point, and rounding to four places
     gives back the exact sum. Trailing zeros go, so that a count reads 12, not 12.0000."""
-    d = Decimal(str(value or 0)).quantize(Q4)
+    # PostgreSQL returns exact decimals already: no text round trip for those.
+    d = (value if isinstance(value, Decimal) else Decimal(str(value or 0))).quantize(Q4)
     if d == d.to_integral_value():
         return d.quantize(Decimal(1))
     return Decimal(str(d).rstrip("0"))
@@ -372,6 +373,13 @@ def _insert(rows: list[tuple]) -> None:
     )
     rows = [r for r in rows if r[8] or r[9]]
     with connection.cursor() as c:
+        if connection.vendor == "postgresql" and len(rows) > 50:
+            # One COPY stream rather than one INSERT per row (the first build writes millions).
+            columns = "level, basis, indicator, month, unit_id, region_id, partner, dim, value, records"
+            with c.cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         for i in range(0, len(rows), 5000):
             c.executemany(sql, rows[i : i + 5000])
 
@@ -1342,13 +1350,18 @@ def read(
         f"AND t.indicator IN ({marks}) AND t.basis = %s AND t.month >= %s AND t.month <= %s{{extra}} "
         f"GROUP BY t.indicator{key}"
     )
-    rows = _summed(sql, _sources(last, period), [*params, *codes, basis, period.start, period.end])
+    sources = _sources(last, period)
+    rows = _summed(sql, sources, [*params, *codes, basis, period.start, period.end])
+    # From one source each sum is already ``_as_decimal``'s; sums over several are normalised again.
+    exact = _as_decimal if len(sources) > 1 else (lambda v: v)
     out = {}
-    for row in rows:
-        if wanted is not None and row[1] not in wanted:
-            continue
-        k = tuple(_as_date(x) if by == "month" and i == 1 else x for i, x in enumerate(row[:-1]))
-        out[k] = _as_decimal(row[-1])
+    if by != "month":
+        for *k, v in rows:
+            if wanted is None or k[1] in wanted:
+                out[tuple(k)] = exact(v)
+        return out
+    for code, month, v in rows:
+        out[(code, _as_date(month))] = exact(v)
     return out
 
 
