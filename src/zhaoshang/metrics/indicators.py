@@ -561,11 +561,28 @@ def _kind(kind: str, **extra):
     return lambda qs: qs.filter(kind=kind, **extra)
 
 
+def _bound(day):
+    """A period bound as an expression: a date, or a column (the monthly summary's build splits every
+    trip at the bounds of the months it is joined to in one statement, ``rollup``)."""
+    return day if hasattr(day, "resolve_expression") else Value(day)
+
+
+class _DaysBetween(ExpressionWrapper):
+    """``last − first`` of two dates as a duration. On SQLite in SQL (``julianday``: whole days, so
+    the difference is exact) rather than through Django's Python function called once per row,
+    which was most of the time of counting days away over a province's trips."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        last, lp = compiler.compile(self.expression.lhs)
+        first, fp = compiler.compile(self.expression.rhs)
+        return f"CAST((julianday({last}) - julianday({first})) * 86400000000 AS INTEGER)", (*lp, *fp)
+
+
 def _days_away(period: Period, basis: str):
     # Calendar days away, inclusive, split at the period bounds: Σ(min(end, P.end) − max(start, P.start)) + n.
-    last = Least(Coalesce("ended_on", "started_on"), Value(period.end), output_field=models.DateField())
-    first = Greatest("started_on", Value(period.start), output_field=models.DateField())
-    return Sum(ExpressionWrapper(last - first, output_field=DurationField()))
+    last = Least(Coalesce("ended_on", "started_on"), _bound(period.end), output_field=models.DateField())
+    first = Greatest("started_on", _bound(period.start), output_field=models.DateField())
+    return Sum(_DaysBetween(last - first, output_field=DurationField()))
 
 
 register(

@@ -51,6 +51,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -58,6 +59,7 @@ from django.db.models import (
     Min,
     Q,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -261,15 +263,18 @@ def _unit_cells(code, bases, months: list[datetime.date], unit_ids) -> dict[str,
         paths.append((indicator.partner_path, True))
     region = indicator.region_path
     wanted = set(months)
+    split = indicator.basis_aware and len(bases) > 1
+    scan = EITHER_BASIS if split else bases[0]
+    out: dict[str, list[tuple]] = {basis: [] for basis in bases}
+    if indicator.overlaps and unit_ids is None:
+        _overlap_cells(indicator, bases, months, split, scan, paths, out)
+        return out
     span = None
     if indicator.overlaps:  # days away: a trip is split at the months' bounds
         windows = [(Period(m, month_end(m.year, m.month), ""), m) for m in months]
         span = _longest_span(model)
     else:
         windows = [(Period(min(months), month_end(max(months).year, max(months).month), ""), None)]
-    split = indicator.basis_aware and len(bases) > 1
-    scan = EITHER_BASIS if split else bases[0]
-    out: dict[str, list[tuple]] = {basis: [] for basis in bases}
     for period, fixed in windows:
         for path, partner in paths:
             qs = indicator.queryset(period, scan)
@@ -295,6 +300,64 @@ def _unit_cells(code, bases, months: list[datetime.date], unit_ids) -> dict[str,
                 for basis, value, n in _basis_values(indicator, row, bases):
                     out[basis].append((month, row[path], row[region], partner, value, n))
     return out
+
+
+# The months of one build, for an indicator split at the months' bounds (days away): every record
+# joined to each month it overlaps, in one statement, rather than one statement per month.
+MONTHS = "zs_rollup_months"
+
+
+class _MonthBounds:
+    """A period whose bounds are the months table's columns: ``Indicator.queryset`` and ``value``
+    then test and split each record at the bounds of the month it is joined to."""
+
+    label = ""
+
+    def __init__(self):
+        self.start = RawSQL(f'"{MONTHS}"."first"', [], output_field=DateField())
+        self.end = RawSQL(f'"{MONTHS}"."last"', [], output_field=DateField())
+
+
+def _overlap_cells(indicator, bases, months, split, scan, paths, out) -> None:
+    """The unit cells of an indicator split at the months' bounds over ``months``: one grouped
+    statement per unit path over the records joined to the months they overlap, each month's value
+    through the engine's own definition with that month as the period."""
+    model = apps.get_model(indicator.model)
+    region = indicator.region_path
+    with connection.cursor() as c:
+        c.execute(f"CREATE TEMP TABLE IF NOT EXISTS {MONTHS} (first date NOT NULL, last date NOT NULL)")
+        c.execute(f"DELETE FROM {MONTHS}")
+        c.executemany(
+            f"INSERT INTO {MONTHS} (first, last) VALUES (%s, %s)",
+            [(m, month_end(m.year, m.month)) for m in months],
+        )
+        c.execute(f"CREATE INDEX IF NOT EXISTS {MONTHS}_first ON {MONTHS} (first)")
+    table = model._meta.db_table
+    started = f'"{table}"."{model._meta.get_field("started_on").column}"'
+    ended = f'"{table}"."{model._meta.get_field("ended_on").column}"'
+    start_of_month = (
+        f"date({started}, 'start of month')"
+        if connection.vendor == "sqlite"
+        else f"CAST(date_trunc('month', {started}) AS date)"
+    )
+    # Implied by the overlap test (a month overlapping [start, end] begins between the first of the
+    # start's month and the end): lets each record find its months by an index range.
+    reach = f'"{MONTHS}"."first" >= {start_of_month} AND "{MONTHS}"."first" <= COALESCE({ended}, {started})'
+    for path, partner in paths:
+        period = _MonthBounds()
+        qs = indicator.queryset(period, scan).extra(tables=[MONTHS], where=[reach])
+        if partner:  # an inner join: SQLite then reads the partner table first
+            qs = qs.filter(**{f"{path}__isnull": False})
+        qs = qs.annotate(_m=RawSQL(f'"{MONTHS}"."first"', [], output_field=DateField()))
+        rows = qs.values("_m", path, region).annotate(**_per_basis(indicator, period, bases, split)).order_by()
+        with _table_scan(model, True):
+            rows = list(rows)
+        for row in rows:
+            if row[path] is None:
+                continue
+            month = _as_date(row["_m"])
+            for basis, value, n in _basis_values(indicator, row, bases):
+                out[basis].append((month, row[path], row[region], partner, value, n))
 
 
 def dim_cells(name, basis, months, region_ids=None) -> list[tuple]:
