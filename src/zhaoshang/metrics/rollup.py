@@ -257,18 +257,44 @@ def _unit_cells(code, bases, months: list[datetime.date], unit_ids) -> dict[str,
     """The cells of ``unit_cells`` for each of ``bases``: one basis reads its own rows; several read
     the rows of either basis once, each aggregated over its own."""
     indicator = REGISTRY[code]
+    region = indicator.region_path
+    wanted = set(months)
+    out: dict[str, list[tuple]] = {basis: [] for basis in bases}
+    for rows, path, partner, fixed, scan in _cell_queries(indicator, bases, months, unit_ids):
+        with _table_scan(apps.get_model(indicator.model), scan):
+            rows = list(rows)
+        for row in rows:
+            month = fixed or _as_date(row["_m"])
+            if row[path] is None or month not in wanted:
+                continue
+            for basis, value, n in _basis_values(indicator, row, bases):
+                out[basis].append((month, row[path], row[region], partner, value, n))
+    return out
+
+
+def _cell_queries(indicator, bases, months: list[datetime.date], unit_ids):
+    """The grouped querysets of an indicator's unit cells over ``months`` (and units), through the
+    engine's own definition: ``(rows, unit path, partner, fixed month or None, whole-table scan)``,
+    each row grouped by ``_m`` (unless the month is fixed), the unit path and the region path, with
+    the aggregates ``v<i>``/``n<i>`` of each of ``bases`` (``_per_basis``)."""
     model = apps.get_model(indicator.model)
     paths = [(indicator.unit_path, False)]
     if indicator.partner_path:
         paths.append((indicator.partner_path, True))
     region = indicator.region_path
-    wanted = set(months)
     split = indicator.basis_aware and len(bases) > 1
     scan = EITHER_BASIS if split else bases[0]
-    out: dict[str, list[tuple]] = {basis: [] for basis in bases}
     if indicator.overlaps and unit_ids is None:
-        _overlap_cells(indicator, bases, months, split, scan, paths, out)
-        return out
+        _fill_months(months)
+        for path, partner in paths:
+            period = _MonthBounds()
+            qs = indicator.queryset(period, scan).extra(tables=[MONTHS], where=[_month_reach(model)])
+            if partner:  # an inner join: SQLite then reads the partner table first
+                qs = qs.filter(**{f"{path}__isnull": False})
+            qs = qs.annotate(_m=RawSQL(f'"{MONTHS}"."first"', [], output_field=DateField()))
+            rows = qs.values("_m", path, region).annotate(**_per_basis(indicator, period, bases, split))
+            yield rows.order_by(), path, partner, None, True
+        return
     span = None
     if indicator.overlaps:  # days away: a trip is split at the months' bounds
         windows = [(Period(m, month_end(m.year, m.month), ""), m) for m in months]
@@ -291,15 +317,7 @@ def _unit_cells(code, bases, months: list[datetime.date], unit_ids) -> dict[str,
                 qs = qs.annotate(_m=MonthOf(indicator.date_field))
                 group = ["_m", *group]
             rows = qs.values(*group).annotate(**_per_basis(indicator, period, bases, split)).order_by()
-            with _table_scan(model, fixed is None and unit_ids is None):
-                rows = list(rows)
-            for row in rows:
-                month = fixed or _as_date(row["_m"])
-                if row[path] is None or month not in wanted:
-                    continue
-                for basis, value, n in _basis_values(indicator, row, bases):
-                    out[basis].append((month, row[path], row[region], partner, value, n))
-    return out
+            yield rows, path, partner, fixed, fixed is None and unit_ids is None
 
 
 # The months of one build, for an indicator split at the months' bounds (days away): every record
@@ -318,12 +336,7 @@ class _MonthBounds:
         self.end = RawSQL(f'"{MONTHS}"."last"', [], output_field=DateField())
 
 
-def _overlap_cells(indicator, bases, months, split, scan, paths, out) -> None:
-    """The unit cells of an indicator split at the months' bounds over ``months``: one grouped
-    statement per unit path over the records joined to the months they overlap, each month's value
-    through the engine's own definition with that month as the period."""
-    model = apps.get_model(indicator.model)
-    region = indicator.region_path
+def _fill_months(months: list[datetime.date]) -> None:
     with connection.cursor() as c:
         c.execute(f"CREATE TEMP TABLE IF NOT EXISTS {MONTHS} (first date NOT NULL, last date NOT NULL)")
         c.execute(f"DELETE FROM {MONTHS}")
@@ -332,32 +345,19 @@ def _overlap_cells(indicator, bases, months, split, scan, paths, out) -> None:
             [(m, month_end(m.year, m.month)) for m in months],
         )
         c.execute(f"CREATE INDEX IF NOT EXISTS {MONTHS}_first ON {MONTHS} (first)")
+
+
+def _month_reach(model) -> str:
+    """Implied by the overlap test (a month overlapping [start, end] begins between the first of the
+    start's month and the end): lets each record find its months by an index range."""
     table = model._meta.db_table
     started = f'"{table}"."{model._meta.get_field("started_on").column}"'
     ended = f'"{table}"."{model._meta.get_field("ended_on").column}"'
-    start_of_month = (
-        f"date({started}, 'start of month')"
-        if connection.vendor == "sqlite"
-        else f"CAST(date_trunc('month', {started}) AS date)"
-    )
-    # Implied by the overlap test (a month overlapping [start, end] begins between the first of the
-    # start's month and the end): lets each record find its months by an index range.
-    reach = f'"{MONTHS}"."first" >= {start_of_month} AND "{MONTHS}"."first" <= COALESCE({ended}, {started})'
-    for path, partner in paths:
-        period = _MonthBounds()
-        qs = indicator.queryset(period, scan).extra(tables=[MONTHS], where=[reach])
-        if partner:  # an inner join: SQLite then reads the partner table first
-            qs = qs.filter(**{f"{path}__isnull": False})
-        qs = qs.annotate(_m=RawSQL(f'"{MONTHS}"."first"', [], output_field=DateField()))
-        rows = qs.values("_m", path, region).annotate(**_per_basis(indicator, period, bases, split)).order_by()
-        with _table_scan(model, True):
-            rows = list(rows)
-        for row in rows:
-            if row[path] is None:
-                continue
-            month = _as_date(row["_m"])
-            for basis, value, n in _basis_values(indicator, row, bases):
-                out[basis].append((month, row[path], row[region], partner, value, n))
+    if connection.vendor == "sqlite":
+        start_of_month = f"date({started}, 'start of month')"
+    else:
+        start_of_month = f"CAST(date_trunc('month', {started}) AS date)"
+    return f'"{MONTHS}"."first" >= {start_of_month} AND "{MONTHS}"."first" <= COALESCE({ended}, {started})'
 
 
 def dim_cells(name, basis, months, region_ids=None) -> list[tuple]:
@@ -525,6 +525,105 @@ def _all_rows(months: list[datetime.date]):
             yield _dim_rows(basis, name, by_basis[basis], areas)
 
 
+# --------------------------------------------------------------------------------------------------
+# The first build, in SQL
+# --------------------------------------------------------------------------------------------------
+
+AREA_MAP = "zs_rollup_areas"
+
+
+def _not_indexed(sql: str, model) -> str:
+    """``sql`` reading ``model``'s own table in order (as ``_table_scan``), on SQLite."""
+    if connection.vendor != "sqlite":
+        return sql
+    table = f'FROM "{model._meta.db_table}" '
+    return sql.replace(table, f"{table}NOT INDEXED ", 1)
+
+
+def _cell_value_sql(indicator, v: str, n: str) -> str:
+    """A grouped row's value as stored, in SQL: what ``_value`` makes of ``v`` and ``n`` in Python
+    (days away: whole days of the summed durations plus one a record; else the sum to four places)."""
+    if indicator.inclusive_days:
+        days = f"{v} / 86400000000" if connection.vendor == "sqlite" else f"EXTRACT(EPOCH FROM {v}) / 86400"
+        return f"CASE WHEN {v} IS NULL THEN 0 ELSE {days} + {n} END"
+    if connection.vendor == "sqlite":
+        return f"COALESCE(ROUND({v}, 4), 0)"
+    return f"COALESCE(ROUND(CAST({v} AS numeric), 4), 0)"
+
+
+def _insert_unit_cells(code: str, months: list[datetime.date]) -> None:
+    """Write ``code``'s unit rows of both bases for ``months`` straight from its grouped statements
+    (``_cell_queries``, the engine's own definition) with INSERT … SELECT: the same cells as
+    ``unit_cells_by_basis``, without fetching them into Python."""
+    indicator = REGISTRY[code]
+    model = apps.get_model(indicator.model)
+    region = indicator.region_path
+    first, last = min(months), max(months)
+    for rows, path, partner, fixed, scan in _cell_queries(indicator, BASES, months, None):
+        assert fixed is None  # every month in one statement
+        sql, params = rows.query.sql_with_params()
+        if scan:
+            sql = _not_indexed(sql, model)
+        selects, args = [], []
+        for i, basis in enumerate(BASES):
+            selects.append(
+                f'SELECT %s, %s, %s, g."_m", g."{path}", g."{region}", %s, %s, '
+                f'{_cell_value_sql(indicator, f"g.v{i}", f"g.n{i}")}, g.n{i} FROM g '
+                f'WHERE g.n{i} > 0 AND g."{path}" IS NOT NULL AND g."_m" >= %s AND g."_m" <= %s'
+            )
+            args += ["unit", basis, code, partner, "", first, last]
+        with connection.cursor() as c:
+            c.execute(
+                f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, "
+                f"value, records) WITH g AS MATERIALIZED ({sql}) {' UNION ALL '.join(selects)}",
+                [*params, *args],
+            )
+
+
+def _insert_area_totals(areas: Areas) -> None:
+    """The area rows (dim '') summed from the unit rows written, in SQL: a region's rows sum into its
+    area (a town's into its county), a joint activity's partner rows not at all (``_area_rows``).
+    Exact: on SQLite the values are summed as integers of ten-thousandths."""
+    with connection.cursor() as c:
+        c.execute(f"CREATE TEMP TABLE IF NOT EXISTS {AREA_MAP} (region_id bigint PRIMARY KEY, area_id bigint)")
+        c.execute(f"DELETE FROM {AREA_MAP}")
+        pairs = list(areas.area.items())
+        for i in range(0, len(pairs), 5000):
+            c.executemany(f"INSERT INTO {AREA_MAP} (region_id, area_id) VALUES (%s, %s)", pairs[i : i + 5000])
+        if connection.vendor == "sqlite":
+            total = "SUM(CAST(ROUND(t.value * 10000) AS INTEGER)) / 10000.0"
+        else:
+            total = "SUM(t.value)"
+        area = "COALESCE(a.area_id, t.region_id)"
+        c.execute(
+            f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
+            f"records) SELECT 'area', t.basis, t.indicator, t.month, NULL, {area}, %s, '', {total}, "
+            f"SUM(t.records) FROM {TABLE} t LEFT JOIN {AREA_MAP} a ON a.region_id = t.region_id "
+            f"WHERE t.level = 'unit' AND t.partner = %s GROUP BY t.basis, t.indicator, t.month, {area}",
+            [False, False],
+        )
+
+
+def _build(months: list[datetime.date]) -> int:
+    """Write every row of the table over ``months`` (what ``_all_rows`` computes, which ``verify``
+    compares against): the unit rows and their area totals in SQL, the breakdowns from Python.
+    Returns the rows written."""
+    areas = Areas()
+    for code in CODES:
+        _insert_unit_cells(code, months)
+    _insert_area_totals(areas)
+    with connection.cursor() as c:
+        c.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE level <> 'meta'")
+        written = c.fetchone()[0]
+    for name in BREAKDOWNS:
+        by_basis = dim_cells_by_basis(name, months)
+        for basis in BASES:
+            rows = _dim_rows(basis, name, by_basis[basis], areas)
+            _insert(rows)
+            written += len([r for r in rows if r[8] or r[9]])
+    return written
+
+
 @contextlib.contextmanager
 def _indexes_after():
     """On SQLite, drop the table's indexes while it is rewritten whole and create them again at the
@@ -557,10 +656,7 @@ def rebuild(made=None) -> int:
             c.execute(f"DELETE FROM {TABLE}")
         _write_signature()
         months = data_months()
-        written = 0
-        for rows in _all_rows(months) if months else ():
-            _insert(rows)
-            written += len(rows)
+        written = _build(months) if months else 0
     _write_watermarks()
     closed = closed_months()
     if closed:
