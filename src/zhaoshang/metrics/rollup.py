@@ -40,6 +40,7 @@ compares every cell).
 """
 
 import contextlib
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -66,7 +67,14 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.metrics import options
 from zhaoshang.metrics.closing import closed_through
-from zhaoshang.metrics.indicators import DEFINITIONS, EITHER_BASIS, REGISTRY, basis_rows, effective
+from zhaoshang.metrics.indicators import (
+    DEFINITIONS,
+    EITHER_BASIS,
+    REGISTRY,
+    Indicator,
+    basis_rows,
+    effective,
+)
 from zhaoshang.metrics.models import ClosedFigure, ClosedMonth, MonthlyFigure, RollupMark
 from zhaoshang.metrics.periods import Period, month_end, next_month
 
@@ -580,6 +588,79 @@ def _insert_unit_cells(code: str, months: list[datetime.date]) -> None:
             )
 
 
+# An indicator without a ``refine`` of its own (its rows told apart by ``where`` alone, if at all).
+_PLAIN_REFINE = {f.name: f.default for f in dataclasses.fields(Indicator)}["refine"]
+
+
+def _scan_groups(codes) -> list[list[str]]:
+    """``codes`` in groups counted in one pass: indicators of one table told apart only by their
+    condition (``Indicator.where``) and their value, by the same date and paths; the rest alone."""
+    groups: dict[tuple, list[str]] = {}
+    for code in codes:
+        i = REGISTRY[code]
+        if i.overlaps or i.refine is not _PLAIN_REFINE:
+            groups[(code,)] = [code]
+            continue
+        key = (i.model, i.date_field, i.unit_path, i.partner_path, i.region_path, i.basis_aware, i.alive_path)
+        groups.setdefault(key, []).append(code)
+    return list(groups.values())
+
+
+def _insert_scan_group(codes: list[str], months: list[datetime.date]) -> None:
+    """Write the unit rows of several indicators of one table (``_scan_groups``) in one grouped pass
+    per unit path: the rows of the indicators' shared query (``Indicator.queryset`` without the
+    condition), each indicator's and basis's aggregates counting only its own rows (its ``where`` and
+    ``basis_rows``): exactly the rows each indicator's own query counts."""
+    indicators = [REGISTRY[c] for c in codes]
+    first_indicator = indicators[0]
+    model = apps.get_model(first_indicator.model)
+    region = first_indicator.region_path
+    first, last = min(months), max(months)
+    period = Period(first, month_end(last.year, last.month), "")
+    shared = dataclasses.replace(first_indicator, where=None)
+    split = first_indicator.basis_aware
+    scan = EITHER_BASIS if split else BASES[0]
+    paths = [(first_indicator.unit_path, False)]
+    if first_indicator.partner_path:
+        paths.append((first_indicator.partner_path, True))
+    conditions = Q()
+    for indicator in indicators:
+        conditions |= indicator.where if indicator.where is not None else Q(pk__isnull=False)
+    for path, partner in paths:
+        qs = shared.queryset(period, scan).filter(conditions)
+        if partner:  # an inner join: SQLite then reads the partner table first
+            qs = qs.filter(**{f"{path}__isnull": False})
+        qs = qs.annotate(_m=MonthOf(first_indicator.date_field))
+        aggregates = {}
+        for k, indicator in enumerate(indicators):
+            for i, basis in enumerate(BASES):
+                rows_of = basis_rows(model, basis) if split else None
+                picks = [q for q in (rows_of, indicator.where) if q is not None]
+                condition = None
+                for q in picks:
+                    condition = q if condition is None else condition & q
+                aggregates[f"v{k}_{i}"] = _only(indicator.value(period, basis), condition)
+                aggregates[f"n{k}_{i}"] = Count("pk", filter=condition)
+        rows = qs.values("_m", path, region).annotate(**aggregates).order_by()
+        sql, params = rows.query.sql_with_params()
+        sql = _not_indexed(sql, model)
+        selects, args = [], []
+        for k, indicator in enumerate(indicators):
+            for i, basis in enumerate(BASES):
+                selects.append(
+                    f'SELECT %s, %s, %s, g."_m", g."{path}", g."{region}", %s, %s, '
+                    f'{_cell_value_sql(indicator, f"g.v{k}_{i}", f"g.n{k}_{i}")}, g.n{k}_{i} FROM g '
+                    f'WHERE g.n{k}_{i} > 0 AND g."{path}" IS NOT NULL AND g."_m" >= %s AND g."_m" <= %s'
+                )
+                args += ["unit", basis, indicator.code, partner, "", first, last]
+        with connection.cursor() as c:
+            c.execute(
+                f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, "
+                f"value, records) WITH g AS MATERIALIZED ({sql}) {' UNION ALL '.join(selects)}",
+                [*params, *args],
+            )
+
+
 def _insert_area_totals(areas: Areas) -> None:
     """The area rows (dim '') summed from the unit rows written, in SQL: a region's rows sum into its
     area (a town's into its county), a joint activity's partner rows not at all (``_area_rows``).
@@ -599,7 +680,7 @@ def _insert_area_totals(areas: Areas) -> None:
             f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
             f"records) SELECT 'area', t.basis, t.indicator, t.month, NULL, {area}, %s, '', {total}, "
             f"SUM(t.records) FROM {TABLE} t LEFT JOIN {AREA_MAP} a ON a.region_id = t.region_id "
-            f"WHERE t.level = 'unit' AND t.partner = %s GROUP BY t.basis, t.indicator, t.month, {area}",
+            f"WHERE t.level = 'unit' AND t.partner = %s GROUP BY t.indicator, t.basis, t.month, {area}",
             [False, False],
         )
 
@@ -609,8 +690,11 @@ def _build(months: list[datetime.date]) -> int:
     compares against): the unit rows and their area totals in SQL, the breakdowns from Python.
     Returns the rows written."""
     areas = Areas()
-    for code in CODES:
-        _insert_unit_cells(code, months)
+    for codes in _scan_groups(CODES):
+        if len(codes) == 1:
+            _insert_unit_cells(codes[0], months)
+        else:
+            _insert_scan_group(codes, months)
     _insert_area_totals(areas)
     with connection.cursor() as c:
         c.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE level <> 'meta'")
