@@ -566,26 +566,13 @@ def _insert_unit_cells(code: str, months: list[datetime.date]) -> None:
     indicator = REGISTRY[code]
     model = apps.get_model(indicator.model)
     region = indicator.region_path
-    first, last = min(months), max(months)
     for rows, path, partner, fixed, scan in _cell_queries(indicator, BASES, months, None):
         assert fixed is None  # every month in one statement
         sql, params = rows.query.sql_with_params()
         if scan:
             sql = _not_indexed(sql, model)
-        selects, args = [], []
-        for i, basis in enumerate(BASES):
-            selects.append(
-                f'SELECT %s, %s, %s, g."_m", g."{path}", g."{region}", %s, %s, '
-                f'{_cell_value_sql(indicator, f"g.v{i}", f"g.n{i}")}, g.n{i} FROM g '
-                f'WHERE g.n{i} > 0 AND g."{path}" IS NOT NULL AND g."_m" >= %s AND g."_m" <= %s'
-            )
-            args += ["unit", basis, code, partner, "", first, last]
-        with connection.cursor() as c:
-            c.execute(
-                f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, "
-                f"value, records) WITH g AS MATERIALIZED ({sql}) {' UNION ALL '.join(selects)}",
-                [*params, *args],
-            )
+        cells = [(indicator, basis, f"v{i}", f"n{i}") for i, basis in enumerate(BASES)]
+        _write_grouped(sql, params, path, region, partner, cells, months)
 
 
 # An indicator without a ``refine`` of its own (its rows told apart by ``where`` alone, if at all).
@@ -644,58 +631,86 @@ def _insert_scan_group(codes: list[str], months: list[datetime.date]) -> None:
         rows = qs.values("_m", path, region).annotate(**aggregates).order_by()
         sql, params = rows.query.sql_with_params()
         sql = _not_indexed(sql, model)
-        selects, args = [], []
-        for k, indicator in enumerate(indicators):
-            for i, basis in enumerate(BASES):
-                selects.append(
-                    f'SELECT %s, %s, %s, g."_m", g."{path}", g."{region}", %s, %s, '
-                    f'{_cell_value_sql(indicator, f"g.v{k}_{i}", f"g.n{k}_{i}")}, g.n{k}_{i} FROM g '
-                    f'WHERE g.n{k}_{i} > 0 AND g."{path}" IS NOT NULL AND g."_m" >= %s AND g."_m" <= %s'
-                )
-                args += ["unit", basis, indicator.code, partner, "", first, last]
-        with connection.cursor() as c:
-            c.execute(
-                f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, "
-                f"value, records) WITH g AS MATERIALIZED ({sql}) {' UNION ALL '.join(selects)}",
-                [*params, *args],
+        cells = [
+            (indicator, basis, f"v{k}_{i}", f"n{k}_{i}")
+            for k, indicator in enumerate(indicators)
+            for i, basis in enumerate(BASES)
+        ]
+        _write_grouped(sql, params, path, region, partner, cells, months)
+
+
+GROUPED = "zs_rollup_grouped"
+
+
+def _exact_sum(value: str) -> str:
+    """``SUM(value)`` of stored values (four decimals at most), exact: on SQLite, which sums in
+    binary floating point, as integers of ten-thousandths."""
+    if connection.vendor == "sqlite":
+        return f"SUM(CAST(ROUND(({value}) * 10000) AS INTEGER)) / 10000.0"
+    return f"SUM({value})"
+
+
+def _write_grouped(sql, params, path, region, partner, cells, months) -> None:
+    """Write the unit rows of one grouped statement (``sql``: rows by ``_m``, unit ``path`` and
+    ``region``) for each of ``cells`` (indicator, basis, its value and records columns), and unless
+    they are partner rows their area totals (a region's rows sum into its area, a town's into its
+    county: ``_area_rows``), with INSERT … SELECT from the statement's rows kept in a temporary
+    table: nothing fetched into Python, and the totals summed from a few hundred thousand rows
+    rather than from the whole table."""
+    first, last = min(months), max(months)
+    keep = f'g."{path}" IS NOT NULL AND g."_m" >= %s AND g."_m" <= %s'
+    area = f'COALESCE(a.area_id, g."{region}")'
+    units, unit_args, totals, total_args = [], [], [], []
+    for indicator, basis, v, n in cells:
+        value = _cell_value_sql(indicator, f"g.{v}", f"g.{n}")
+        units.append(
+            f'SELECT %s, %s, %s, g."_m", g."{path}", g."{region}", %s, %s, {value}, g.{n} '
+            f"FROM {GROUPED} g WHERE g.{n} > 0 AND {keep}"
+        )
+        unit_args += ["unit", basis, indicator.code, partner, "", first, last]
+        if not partner:  # a joint activity counts once for the region
+            totals.append(
+                f'SELECT %s, %s, %s, g."_m", CAST(NULL AS bigint), {area}, %s, %s, {_exact_sum(value)}, SUM(g.{n}) '
+                f'FROM {GROUPED} g LEFT JOIN {AREA_MAP} a ON a.region_id = g."{region}" '
+                f'WHERE g.{n} > 0 AND {keep} GROUP BY g."_m", {area}'
             )
-
-
-def _insert_area_totals(areas: Areas) -> None:
-    """The area rows (dim '') summed from the unit rows written, in SQL: a region's rows sum into its
-    area (a town's into its county), a joint activity's partner rows not at all (``_area_rows``).
-    Exact: on SQLite the values are summed as integers of ten-thousandths."""
+            total_args += ["area", basis, indicator.code, False, "", first, last]
+    insert = (
+        f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
+        "records) "
+    )
     with connection.cursor() as c:
-        c.execute(f"CREATE TEMP TABLE IF NOT EXISTS {AREA_MAP} (region_id bigint PRIMARY KEY, area_id bigint)")
+        c.execute(f"DROP TABLE IF EXISTS {GROUPED}")
+        c.execute(f"CREATE TEMP TABLE {GROUPED} AS {sql}", params)
+        c.execute(insert + " UNION ALL ".join(units), unit_args)
+        if totals:
+            c.execute(insert + " UNION ALL ".join(totals), total_args)
+        c.execute(f"DROP TABLE {GROUPED}")
+
+
+def _area_map(areas: Areas) -> None:
+    """Each region's summing area (``Areas``) into a temporary table, for the area totals in SQL."""
+    with connection.cursor() as c:
+        c.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {AREA_MAP} (region_id bigint PRIMARY KEY, area_id bigint)"
+        )
         c.execute(f"DELETE FROM {AREA_MAP}")
         pairs = list(areas.area.items())
         for i in range(0, len(pairs), 5000):
             c.executemany(f"INSERT INTO {AREA_MAP} (region_id, area_id) VALUES (%s, %s)", pairs[i : i + 5000])
-        if connection.vendor == "sqlite":
-            total = "SUM(CAST(ROUND(t.value * 10000) AS INTEGER)) / 10000.0"
-        else:
-            total = "SUM(t.value)"
-        area = "COALESCE(a.area_id, t.region_id)"
-        c.execute(
-            f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
-            f"records) SELECT 'area', t.basis, t.indicator, t.month, NULL, {area}, %s, '', {total}, "
-            f"SUM(t.records) FROM {TABLE} t LEFT JOIN {AREA_MAP} a ON a.region_id = t.region_id "
-            f"WHERE t.level = 'unit' AND t.partner = %s GROUP BY t.indicator, t.basis, t.month, {area}",
-            [False, False],
-        )
 
 
 def _build(months: list[datetime.date]) -> int:
     """Write every row of the table over ``months`` (what ``_all_rows`` computes, which ``verify``
-    compares against): the unit rows and their area totals in SQL, the breakdowns from Python.
+    compares against): the unit rows and their area totals in SQL (``_write_grouped``), the breakdowns from Python.
     Returns the rows written."""
     areas = Areas()
+    _area_map(areas)
     for codes in _scan_groups(CODES):
         if len(codes) == 1:
             _insert_unit_cells(codes[0], months)
         else:
             _insert_scan_group(codes, months)
-    _insert_area_totals(areas)
     with connection.cursor() as c:
         c.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE level <> 'meta'")
         written = c.fetchone()[0]
