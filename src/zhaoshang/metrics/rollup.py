@@ -748,7 +748,12 @@ def _indexes_after():
 def rebuild(made=None) -> int:
     """Recompute the whole table from the records; returns the rows written. Closed months keep
     what they were closed at: what the rebuild changes there (a release counting by a corrected
-    rule) is posted to the current month like any other late change."""
+    rule) is posted to the current month like any other late change.
+
+    Set-based (``_build``): one grouped statement per unit path for each indicator, or for each group
+    of indicators of one table told apart by a condition only (``_scan_groups``); its rows written
+    as unit rows and summed into area rows by INSERT … SELECT, never fetched into Python. ``verify``
+    computes the same cells the other way (``_all_rows``: in Python, indicator by indicator)."""
     RollupMark.objects.all().delete()
     with _indexes_after():
         with connection.cursor() as c:
