@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from zhaoshang.metrics.rollup import drop_triggers_before_rebuild
+
 
 class Migration(migrations.Migration):
 
@@ -10,9 +12,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # SQLite rebuilds projects_project to add the column: the summary's triggers must go first
+        # (migrate recreates them at its end).
+        migrations.RunPython(drop_triggers_before_rebuild, migrations.RunPython.noop),
         migrations.AddField(
             model_name='project',
             name='negotiating_leader',
             field=models.CharField(blank=True, help_text='直接参与洽谈的领导姓名及职务', max_length=40, verbose_name='洽谈领导'),
         ),
+        # Undone, the field goes first: the triggers must be gone before SQLite rebuilds the table.
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers_before_rebuild),
     ]
