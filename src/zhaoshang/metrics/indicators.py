@@ -101,6 +101,9 @@ class Indicator:
     definition: str
     value: Callable[[Period, str], models.Aggregate] = lambda period, basis: Count("pk")
     refine: Callable[[models.QuerySet], models.QuerySet] = lambda qs: qs
+    # Which rows count, beyond basis, liveness and dates, as a condition rather than a ``refine``:
+    # the monthly summary's build then counts every indicator of a table in one pass (rollup).
+    where: Q | None = None
     partner_path: str | None = None  # joint activities count once for each unit taking part
     basis_aware: bool = True
     alive_path: str | None = "is_deleted"
@@ -126,6 +129,8 @@ class Indicator:
             )
         else:
             qs = qs.filter(**{f"{self.date_field}__gte": period.start, f"{self.date_field}__lte": period.end})
+        if self.where is not None:
+            qs = qs.filter(self.where)
         return self.refine(qs)
 
 
@@ -539,7 +544,7 @@ register(
         "valuable_leads",
         _("有价值信息"),
         _("条"),
-        refine=lambda qs: qs.filter(is_valuable=True),
+        where=Q(is_valuable=True),
         definition=_("经局研判为有价值的招商信息条数。"),
         **LEADS,
     )
@@ -557,15 +562,32 @@ ACTIVITY = {
 JOINT = _("联合开展的活动,每个参加单位各计一次,全区只计一次。")
 
 
-def _kind(kind: str, **extra):
-    return lambda qs: qs.filter(kind=kind, **extra)
+def _kind(kind: str, **extra) -> Q:
+    return Q(kind=kind, **extra)
+
+
+def _bound(day):
+    """A period bound as an expression: a date, or a column (the monthly summary's build splits every
+    trip at the bounds of the months it is joined to in one statement, ``rollup``)."""
+    return day if hasattr(day, "resolve_expression") else Value(day)
+
+
+class _DaysBetween(ExpressionWrapper):
+    """``last − first`` of two dates as a duration. On SQLite in SQL (``julianday``: whole days, so
+    the difference is exact) rather than through Django's Python function called once per row,
+    which was most of the time of counting days away over a province's trips."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        last, lp = compiler.compile(self.expression.lhs)
+        first, fp = compiler.compile(self.expression.rhs)
+        return f"CAST((julianday({last}) - julianday({first})) * 86400000000 AS INTEGER)", (*lp, *fp)
 
 
 def _days_away(period: Period, basis: str):
     # Calendar days away, inclusive, split at the period bounds: Σ(min(end, P.end) − max(start, P.start)) + n.
-    last = Least(Coalesce("ended_on", "started_on"), Value(period.end), output_field=models.DateField())
-    first = Greatest("started_on", Value(period.start), output_field=models.DateField())
-    return Sum(ExpressionWrapper(last - first, output_field=DurationField()))
+    last = Least(Coalesce("ended_on", "started_on"), _bound(period.end), output_field=models.DateField())
+    first = Greatest("started_on", _bound(period.start), output_field=models.DateField())
+    return Sum(_DaysBetween(last - first, output_field=DurationField()))
 
 
 register(
@@ -573,7 +595,7 @@ register(
         "trips",
         _("外出招商"),
         _("次"),
-        refine=_kind("trip"),
+        where=_kind("trip"),
         aliases=("外出招商(次)",),
         definition=_("开始日期在期间内的外出招商次数。") + JOINT,
         **ACTIVITY,
@@ -584,7 +606,7 @@ register(
         "out_of_province_trips",
         _("出省招商"),
         _("次"),
-        refine=_kind("trip", out_of_province=True),
+        where=_kind("trip", out_of_province=True),
         definition=_("外出招商中目的地在省外的次数。") + JOINT,
         **ACTIVITY,
     )
@@ -594,7 +616,7 @@ register(
         "days_away",
         _("外出天数"),
         _("天"),
-        refine=_kind("trip"),
+        where=_kind("trip"),
         value=_days_away,
         overlaps=True,
         inclusive_days=True,
@@ -607,7 +629,7 @@ register(
         "visits",
         _("拜访企业"),
         _("家"),
-        refine=_kind("visit"),
+        where=_kind("visit"),
         value=lambda p, b: Sum("enterprise_count"),
         aliases=("走访企业",),
         definition=_("拜访企业按家数计,一次拜访可覆盖多家企业。") + JOINT,
@@ -619,7 +641,7 @@ register(
         "inspections",
         _("来访考察"),
         _("批次"),
-        refine=_kind("inspection"),
+        where=_kind("inspection"),
         value=lambda p, b: Sum("batches"),
         aliases=("邀请来访考察",),
         definition=_("企业来我方考察,按批次计。") + JOINT,
@@ -631,7 +653,7 @@ register(
         "promotions",
         _("招商推介会"),
         _("场"),
-        refine=_kind("promotion"),
+        where=_kind("promotion"),
         definition=_("举办或参加的招商推介会场次。") + JOINT,
         **ACTIVITY,
     )
@@ -641,7 +663,7 @@ register(
         "online_meetings",
         _("线上洽谈企业"),
         _("家"),
-        refine=_kind("online"),
+        where=_kind("online"),
         value=lambda p, b: Sum("enterprise_count"),
         definition=_("线上洽谈、视频会议对接的企业家数。") + JOINT,
         **ACTIVITY,
@@ -652,7 +674,7 @@ register(
         "signing_ceremonies",
         _("集中签约活动"),
         _("场"),
-        refine=_kind("signing"),
+        where=_kind("signing"),
         definition=_("集中签约(含云签约)活动场次。") + JOINT,
         **ACTIVITY,
     )

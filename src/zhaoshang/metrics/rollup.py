@@ -40,6 +40,7 @@ compares every cell).
 """
 
 import contextlib
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -51,6 +52,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -58,13 +60,21 @@ from django.db.models import (
     Min,
     Q,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.metrics import options
 from zhaoshang.metrics.closing import closed_through
-from zhaoshang.metrics.indicators import DEFINITIONS, EITHER_BASIS, REGISTRY, basis_rows, effective
+from zhaoshang.metrics.indicators import (
+    DEFINITIONS,
+    EITHER_BASIS,
+    REGISTRY,
+    Indicator,
+    basis_rows,
+    effective,
+)
 from zhaoshang.metrics.models import ClosedFigure, ClosedMonth, MonthlyFigure, RollupMark
 from zhaoshang.metrics.periods import Period, month_end, next_month
 
@@ -256,21 +266,50 @@ def _unit_cells(code, bases, months: list[datetime.date], unit_ids) -> dict[str,
     """The cells of ``unit_cells`` for each of ``bases``: one basis reads its own rows; several read
     the rows of either basis once, each aggregated over its own."""
     indicator = REGISTRY[code]
+    region = indicator.region_path
+    wanted = set(months)
+    out: dict[str, list[tuple]] = {basis: [] for basis in bases}
+    for rows, path, partner, fixed, scan in _cell_queries(indicator, bases, months, unit_ids):
+        with _table_scan(apps.get_model(indicator.model), scan):
+            rows = list(rows)
+        for row in rows:
+            month = fixed or _as_date(row["_m"])
+            if row[path] is None or month not in wanted:
+                continue
+            for basis, value, n in _basis_values(indicator, row, bases):
+                out[basis].append((month, row[path], row[region], partner, value, n))
+    return out
+
+
+def _cell_queries(indicator, bases, months: list[datetime.date], unit_ids):
+    """The grouped querysets of an indicator's unit cells over ``months`` (and units), through the
+    engine's own definition: ``(rows, unit path, partner, fixed month or None, whole-table scan)``,
+    each row grouped by ``_m`` (unless the month is fixed), the unit path and the region path, with
+    the aggregates ``v<i>``/``n<i>`` of each of ``bases`` (``_per_basis``)."""
     model = apps.get_model(indicator.model)
     paths = [(indicator.unit_path, False)]
     if indicator.partner_path:
         paths.append((indicator.partner_path, True))
     region = indicator.region_path
-    wanted = set(months)
+    split = indicator.basis_aware and len(bases) > 1
+    scan = EITHER_BASIS if split else bases[0]
+    if indicator.overlaps and unit_ids is None:
+        _fill_months(months)
+        for path, partner in paths:
+            period = _MonthBounds()
+            qs = indicator.queryset(period, scan).extra(tables=[MONTHS], where=[_month_reach(model)])
+            if partner:  # an inner join: SQLite then reads the partner table first
+                qs = qs.filter(**{f"{path}__isnull": False})
+            qs = qs.annotate(_m=RawSQL(f'"{MONTHS}"."first"', [], output_field=DateField()))
+            rows = qs.values("_m", path, region).annotate(**_per_basis(indicator, period, bases, split))
+            yield rows.order_by(), path, partner, None, True
+        return
     span = None
     if indicator.overlaps:  # days away: a trip is split at the months' bounds
         windows = [(Period(m, month_end(m.year, m.month), ""), m) for m in months]
         span = _longest_span(model)
     else:
         windows = [(Period(min(months), month_end(max(months).year, max(months).month), ""), None)]
-    split = indicator.basis_aware and len(bases) > 1
-    scan = EITHER_BASIS if split else bases[0]
-    out: dict[str, list[tuple]] = {basis: [] for basis in bases}
     for period, fixed in windows:
         for path, partner in paths:
             qs = indicator.queryset(period, scan)
@@ -287,15 +326,47 @@ def _unit_cells(code, bases, months: list[datetime.date], unit_ids) -> dict[str,
                 qs = qs.annotate(_m=MonthOf(indicator.date_field))
                 group = ["_m", *group]
             rows = qs.values(*group).annotate(**_per_basis(indicator, period, bases, split)).order_by()
-            with _table_scan(model, fixed is None and unit_ids is None):
-                rows = list(rows)
-            for row in rows:
-                month = fixed or _as_date(row["_m"])
-                if row[path] is None or month not in wanted:
-                    continue
-                for basis, value, n in _basis_values(indicator, row, bases):
-                    out[basis].append((month, row[path], row[region], partner, value, n))
-    return out
+            yield rows, path, partner, fixed, fixed is None and unit_ids is None
+
+
+# The months of one build, for an indicator split at the months' bounds (days away): every record
+# joined to each month it overlaps, in one statement, rather than one statement per month.
+MONTHS = "zs_rollup_months"
+
+
+class _MonthBounds:
+    """A period whose bounds are the months table's columns: ``Indicator.queryset`` and ``value``
+    then test and split each record at the bounds of the month it is joined to."""
+
+    label = ""
+
+    def __init__(self):
+        self.start = RawSQL(f'"{MONTHS}"."first"', [], output_field=DateField())
+        self.end = RawSQL(f'"{MONTHS}"."last"', [], output_field=DateField())
+
+
+def _fill_months(months: list[datetime.date]) -> None:
+    with connection.cursor() as c:
+        c.execute(f"CREATE TEMP TABLE IF NOT EXISTS {MONTHS} (first date NOT NULL, last date NOT NULL)")
+        c.execute(f"DELETE FROM {MONTHS}")
+        c.executemany(
+            f"INSERT INTO {MONTHS} (first, last) VALUES (%s, %s)",
+            [(m, month_end(m.year, m.month)) for m in months],
+        )
+        c.execute(f"CREATE INDEX IF NOT EXISTS {MONTHS}_first ON {MONTHS} (first)")
+
+
+def _month_reach(model) -> str:
+    """Implied by the overlap test (a month overlapping [start, end] begins between the first of the
+    start's month and the end): lets each record find its months by an index range."""
+    table = model._meta.db_table
+    started = f'"{table}"."{model._meta.get_field("started_on").column}"'
+    ended = f'"{table}"."{model._meta.get_field("ended_on").column}"'
+    if connection.vendor == "sqlite":
+        start_of_month = f"date({started}, 'start of month')"
+    else:
+        start_of_month = f"CAST(date_trunc('month', {started}) AS date)"
+    return f'"{MONTHS}"."first" >= {start_of_month} AND "{MONTHS}"."first" <= COALESCE({ended}, {started})'
 
 
 def dim_cells(name, basis, months, region_ids=None) -> list[tuple]:
@@ -470,6 +541,196 @@ def _all_rows(months: list[datetime.date]):
             yield _dim_rows(basis, name, by_basis[basis], areas)
 
 
+# --------------------------------------------------------------------------------------------------
+# The first build, in SQL
+# --------------------------------------------------------------------------------------------------
+
+AREA_MAP = "zs_rollup_areas"
+
+
+def _not_indexed(sql: str, model) -> str:
+    """``sql`` reading ``model``'s own table in order (as ``_table_scan``), on SQLite."""
+    if connection.vendor != "sqlite":
+        return sql
+    table = f'FROM "{model._meta.db_table}" '
+    return sql.replace(table, f"{table}NOT INDEXED ", 1)
+
+
+def _cell_value_sql(indicator, v: str, n: str) -> str:
+    """A grouped row's value as stored, in SQL: what ``_value`` makes of ``v`` and ``n`` in Python
+    (days away: whole days of the summed durations plus one a record; else the sum to four places)."""
+    if indicator.inclusive_days:
+        days = f"{v} / 86400000000" if connection.vendor == "sqlite" else f"EXTRACT(EPOCH FROM {v}) / 86400"
+        return f"CASE WHEN {v} IS NULL THEN 0 ELSE {days} + {n} END"
+    if connection.vendor == "sqlite":
+        return f"COALESCE(ROUND({v}, 4), 0)"
+    return f"COALESCE(ROUND(CAST({v} AS numeric), 4), 0)"
+
+
+def _insert_unit_cells(code: str, months: list[datetime.date]) -> None:
+    """Write ``code``'s unit rows of both bases for ``months`` straight from its grouped statements
+    (``_cell_queries``, the engine's own definition) with INSERT … SELECT: the same cells as
+    ``unit_cells_by_basis``, without fetching them into Python."""
+    indicator = REGISTRY[code]
+    model = apps.get_model(indicator.model)
+    region = indicator.region_path
+    for rows, path, partner, fixed, scan in _cell_queries(indicator, BASES, months, None):
+        assert fixed is None  # every month in one statement
+        sql, params = rows.query.sql_with_params()
+        if scan:
+            sql = _not_indexed(sql, model)
+        cells = [(indicator, basis, f"v{i}", f"n{i}") for i, basis in enumerate(BASES)]
+        _write_grouped(sql, params, path, region, partner, cells, months)
+
+
+# An indicator without a ``refine`` of its own (its rows told apart by ``where`` alone, if at all).
+_PLAIN_REFINE = {f.name: f.default for f in dataclasses.fields(Indicator)}["refine"]
+
+
+def _scan_groups(codes) -> list[list[str]]:
+    """``codes`` in groups counted in one pass: indicators of one table told apart only by their
+    condition (``Indicator.where``) and their value, by the same date and paths; the rest alone."""
+    groups: dict[tuple, list[str]] = {}
+    for code in codes:
+        i = REGISTRY[code]
+        if i.overlaps or i.refine is not _PLAIN_REFINE:
+            groups[(code,)] = [code]
+            continue
+        key = (i.model, i.date_field, i.unit_path, i.partner_path, i.region_path, i.basis_aware, i.alive_path)
+        groups.setdefault(key, []).append(code)
+    return list(groups.values())
+
+
+def _insert_scan_group(codes: list[str], months: list[datetime.date]) -> None:
+    """Write the unit rows of several indicators of one table (``_scan_groups``) in one grouped pass
+    per unit path: the rows of the indicators' shared query (``Indicator.queryset`` without the
+    condition), each indicator's and basis's aggregates counting only its own rows (its ``where`` and
+    ``basis_rows``): exactly the rows each indicator's own query counts."""
+    indicators = [REGISTRY[c] for c in codes]
+    first_indicator = indicators[0]
+    model = apps.get_model(first_indicator.model)
+    region = first_indicator.region_path
+    first, last = min(months), max(months)
+    period = Period(first, month_end(last.year, last.month), "")
+    shared = dataclasses.replace(first_indicator, where=None)
+    split = first_indicator.basis_aware
+    scan = EITHER_BASIS if split else BASES[0]
+    paths = [(first_indicator.unit_path, False)]
+    if first_indicator.partner_path:
+        paths.append((first_indicator.partner_path, True))
+    conditions = Q()
+    for indicator in indicators:
+        conditions |= indicator.where if indicator.where is not None else Q(pk__isnull=False)
+    for path, partner in paths:
+        qs = shared.queryset(period, scan).filter(conditions)
+        if partner:  # an inner join: SQLite then reads the partner table first
+            qs = qs.filter(**{f"{path}__isnull": False})
+        qs = qs.annotate(_m=MonthOf(first_indicator.date_field))
+        aggregates = {}
+        for k, indicator in enumerate(indicators):
+            for i, basis in enumerate(BASES):
+                rows_of = basis_rows(model, basis) if split else None
+                picks = [q for q in (rows_of, indicator.where) if q is not None]
+                condition = None
+                for q in picks:
+                    condition = q if condition is None else condition & q
+                aggregates[f"v{k}_{i}"] = _only(indicator.value(period, basis), condition)
+                aggregates[f"n{k}_{i}"] = Count("pk", filter=condition)
+        rows = qs.values("_m", path, region).annotate(**aggregates).order_by()
+        sql, params = rows.query.sql_with_params()
+        sql = _not_indexed(sql, model)
+        cells = [
+            (indicator, basis, f"v{k}_{i}", f"n{k}_{i}")
+            for k, indicator in enumerate(indicators)
+            for i, basis in enumerate(BASES)
+        ]
+        _write_grouped(sql, params, path, region, partner, cells, months)
+
+
+GROUPED = "zs_rollup_grouped"
+
+
+def _exact_sum(value: str) -> str:
+    """``SUM(value)`` of stored values (four decimals at most), exact: on SQLite, which sums in
+    binary floating point, as integers of ten-thousandths."""
+    if connection.vendor == "sqlite":
+        return f"SUM(CAST(ROUND(({value}) * 10000) AS INTEGER)) / 10000.0"
+    return f"SUM({value})"
+
+
+def _write_grouped(sql, params, path, region, partner, cells, months) -> None:
+    """Write the unit rows of one grouped statement (``sql``: rows by ``_m``, unit ``path`` and
+    ``region``) for each of ``cells`` (indicator, basis, its value and records columns), and unless
+    they are partner rows their area totals (a region's rows sum into its area, a town's into its
+    county: ``_area_rows``), with INSERT … SELECT from the statement's rows kept in a temporary
+    table: nothing fetched into Python, and the totals summed from a few hundred thousand rows
+    rather than from the whole table."""
+    first, last = min(months), max(months)
+    keep = f'g."{path}" IS NOT NULL AND g."_m" >= %s AND g."_m" <= %s'
+    area = f'COALESCE(a.area_id, g."{region}")'
+    units, unit_args, totals, total_args = [], [], [], []
+    for indicator, basis, v, n in cells:
+        value = _cell_value_sql(indicator, f"g.{v}", f"g.{n}")
+        units.append(
+            f'SELECT %s, %s, %s, g."_m", g."{path}", g."{region}", %s, %s, {value}, g.{n} '
+            f"FROM {GROUPED} g WHERE g.{n} > 0 AND {keep}"
+        )
+        unit_args += ["unit", basis, indicator.code, partner, "", first, last]
+        if not partner:  # a joint activity counts once for the region
+            totals.append(
+                f'SELECT %s, %s, %s, g."_m", CAST(NULL AS bigint), {area}, %s, %s, {_exact_sum(value)}, SUM(g.{n}) '
+                f'FROM {GROUPED} g LEFT JOIN {AREA_MAP} a ON a.region_id = g."{region}" '
+                f'WHERE g.{n} > 0 AND {keep} GROUP BY g."_m", {area}'
+            )
+            total_args += ["area", basis, indicator.code, False, "", first, last]
+    insert = (
+        f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
+        "records) "
+    )
+    with connection.cursor() as c:
+        c.execute(f"DROP TABLE IF EXISTS {GROUPED}")
+        c.execute(f"CREATE TEMP TABLE {GROUPED} AS {sql}", params)
+        c.execute(insert + " UNION ALL ".join(units), unit_args)
+        if totals:
+            c.execute(insert + " UNION ALL ".join(totals), total_args)
+        c.execute(f"DROP TABLE {GROUPED}")
+
+
+def _area_map(areas: Areas) -> None:
+    """Each region's summing area (``Areas``) into a temporary table, for the area totals in SQL."""
+    with connection.cursor() as c:
+        c.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {AREA_MAP} (region_id bigint PRIMARY KEY, area_id bigint)"
+        )
+        c.execute(f"DELETE FROM {AREA_MAP}")
+        pairs = list(areas.area.items())
+        for i in range(0, len(pairs), 5000):
+            c.executemany(f"INSERT INTO {AREA_MAP} (region_id, area_id) VALUES (%s, %s)", pairs[i : i + 5000])
+
+
+def _build(months: list[datetime.date]) -> int:
+    """Write every row of the table over ``months`` (what ``_all_rows`` computes, which ``verify``
+    compares against): the unit rows and their area totals in SQL (``_write_grouped``), the breakdowns from Python.
+    Returns the rows written."""
+    areas = Areas()
+    _area_map(areas)
+    for codes in _scan_groups(CODES):
+        if len(codes) == 1:
+            _insert_unit_cells(codes[0], months)
+        else:
+            _insert_scan_group(codes, months)
+    with connection.cursor() as c:
+        c.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE level <> 'meta'")
+        written = c.fetchone()[0]
+    for name in BREAKDOWNS:
+        by_basis = dim_cells_by_basis(name, months)
+        for basis in BASES:
+            rows = _dim_rows(basis, name, by_basis[basis], areas)
+            _insert(rows)
+            written += len([r for r in rows if r[8] or r[9]])
+    return written
+
+
 @contextlib.contextmanager
 def _indexes_after():
     """On SQLite, drop the table's indexes while it is rewritten whole and create them again at the
@@ -495,17 +756,19 @@ def _indexes_after():
 def rebuild(made=None) -> int:
     """Recompute the whole table from the records; returns the rows written. Closed months keep
     what they were closed at: what the rebuild changes there (a release counting by a corrected
-    rule) is posted to the current month like any other late change."""
+    rule) is posted to the current month like any other late change.
+
+    Set-based (``_build``): one grouped statement per unit path for each indicator, or for each group
+    of indicators of one table told apart by a condition only (``_scan_groups``); its rows written
+    as unit rows and summed into area rows by INSERT … SELECT, never fetched into Python. ``verify``
+    computes the same cells the other way (``_all_rows``: in Python, indicator by indicator)."""
     RollupMark.objects.all().delete()
     with _indexes_after():
         with connection.cursor() as c:
             c.execute(f"DELETE FROM {TABLE}")
         _write_signature()
         months = data_months()
-        written = 0
-        for rows in _all_rows(months) if months else ():
-            _insert(rows)
-            written += len(rows)
+        written = _build(months) if months else 0
     _write_watermarks()
     closed = closed_months()
     if closed:
