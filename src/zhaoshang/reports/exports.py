@@ -6,11 +6,14 @@ from zhaoshang.reports.choices import ExportFormat
 from zhaoshang.reports.document import Meta
 from zhaoshang.reports.render import charts as chart_renderer
 from zhaoshang.reports.render import docx, markdown, pdf, xlsx
-from zhaoshang.reports.render.blocks import parse
+from zhaoshang.reports.render.blocks import Block, parse
 
 
-def export(*, text: str, charts: dict, meta: Meta, fmt: str) -> bytes:
-    blocks = parse(text)
+def export(*, text: str, charts: dict, meta: Meta, fmt: str, blocks: list[Block] | None = None) -> bytes:
+    """``blocks``: the text's blocks when the caller has them (a report just generated,
+    ``Report.blocks``); the text is parsed otherwise."""
+    if blocks is None:
+        blocks = parse(text)
     if fmt == ExportFormat.MD:
         return markdown.render(blocks, meta, charts).encode("utf-8")
     if fmt == ExportFormat.XLSX:

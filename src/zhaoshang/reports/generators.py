@@ -1244,4 +1244,5 @@ def _report(kind: str, doc: Doc, ctx: ReportContext) -> Report:
         charts=doc.charts,
         period_label=ctx.period.label,
         basis=ctx.basis,
+        doc=doc,
     )
