@@ -581,6 +581,10 @@ def _unit_completion(ctx: ReportContext, doc: Doc, units: list, *, ps, name, per
         )
 
 
+# Up to this many units, a query of the records names them; beyond, it reads every unit's.
+FEW_UNITS = 200
+
+
 def _silent_units(ctx: ReportContext, period: Period) -> list:
     """Units with nothing reported in ``period``: no lead, no activity, no project signed."""
     from zhaoshang.metrics import rollup
@@ -597,8 +601,12 @@ def _silent_units(ctx: ReportContext, period: Period) -> list:
         rest = [pk for pk in ctx.unit_ids if pk not in active]
         if not rest:
             break
-        found = measure_by_unit(code, period=period, basis=ctx.basis, unit_ids=rest)
-        active |= {pk for pk, v in found.items() if v}
+        # Many units: every unit's value, kept for these. A long list of units makes SQLite read
+        # their records through the unit index (all their months); without it, the period's.
+        few = len(rest) <= FEW_UNITS
+        found = measure_by_unit(code, period=period, basis=ctx.basis, unit_ids=rest if few else None)
+        wanted = set(rest)
+        active |= {pk for pk, v in found.items() if v and pk in wanted}
     return [u for u in ctx.units if u.pk not in active]
 
 
