@@ -516,8 +516,9 @@ def bulletin(ctx: ReportContext) -> Report:
     # A city (province) lists its units county by county (city by city), not as one long list.
     parts = [(None, ctx.groups)]
     if areas:
+        unit_area = {u.pk: area_of(areas, u) for u in ctx.units}  # once a unit, not once an area
         parts = [
-            (area, [(g, [u for u in us if area_of(areas, u) == area]) for g, us in ctx.groups])
+            (area, [(g, [u for u in us if unit_area[u.pk] == area]) for g, us in ctx.groups])
             for area in areas
         ]
     for number, (area, groups) in enumerate(parts, start=1):

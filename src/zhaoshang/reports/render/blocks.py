@@ -210,6 +210,15 @@ def parse(markdown: str, env: dict | None = None) -> list[Block]:
 
 def _cell_spans(content: str) -> list[Span]:
     """A table cell's spans, as ``parse`` reads an inline token of this content."""
+    # Plain text and one plain link (most cells) straight to their spans: what ``_spans`` makes of
+    # the tokens ``_simple_inline`` gives.
+    if _PLAIN.fullmatch(content):
+        return [Span(content)] if content else []
+    match = _PLAIN_LINK.fullmatch(content)
+    if match is not None:
+        href = match[2] if _ASCII_PATH.fullmatch(match[2]) else _PARSER.normalizeLink(match[2])
+        if _PARSER.validateLink(href):
+            return [Span(match[1], _safe_href(href))]
     token = Token("inline", "", 0, content=content, children=[])
     simple = _simple_inline(content, _PARSER)
     if simple is None:
