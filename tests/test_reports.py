@@ -326,14 +326,16 @@ def test_bulletin(district, region_tree):
     assert "7月无任何上报记录（招商信息、招商活动、签约项目均为0）的单位1个：川店镇。" in text
 
 
-def test_bulletin_silent_units_read_from_every_units_records(district, region_tree, monkeypatch):
-    """Beyond ``FEW_UNITS`` units still without a record, the records are read for every unit (the
-    other district's too) and kept for these: the same units named."""
-    from zhaoshang.reports import generators
+def test_bulletin_the_same_when_every_units_records_are_read(district, region_tree, monkeypatch):
+    """Beyond ``FEW_UNITS`` units, each unit's value (and the silent units) is read from the records
+    of every unit (the other district's too) and kept for the region's units: the same bulletin."""
+    from zhaoshang.reports import figures
 
-    monkeypatch.setattr(generators, "FEW_UNITS", 0)
-    text = plain(report("bulletin", region_tree, end="2022-07").markdown)
-    assert "7月无任何上报记录（招商信息、招商活动、签约项目均为0）的单位1个：川店镇。" in text
+    expected = report("bulletin", region_tree, end="2022-07").markdown
+    monkeypatch.setattr(figures, "FEW_UNITS", 0)
+    markdown = report("bulletin", region_tree, end="2022-07").markdown
+    assert markdown == expected
+    assert "7月无任何上报记录（招商信息、招商活动、签约项目均为0）的单位1个：川店镇。" in plain(markdown)
 
 
 def test_leaderboard(district, region_tree):

@@ -25,6 +25,7 @@ from zhaoshang.projects.models import Project
 from zhaoshang.reports import rules
 from zhaoshang.reports.choices import ReportKind
 from zhaoshang.reports.document import Doc, Report
+from zhaoshang.reports import figures
 from zhaoshang.reports.figures import ReportContext
 from zhaoshang.reports.landing import landing_section
 from zhaoshang.reports.levels import (
@@ -582,10 +583,6 @@ def _unit_completion(ctx: ReportContext, doc: Doc, units: list, *, ps, name, per
         )
 
 
-# Up to this many units, a query of the records names them; beyond, it reads every unit's.
-FEW_UNITS = 200
-
-
 def _silent_units(ctx: ReportContext, period: Period) -> list:
     """Units with nothing reported in ``period``: no lead, no activity, no project signed."""
     from zhaoshang.metrics import rollup
@@ -604,7 +601,7 @@ def _silent_units(ctx: ReportContext, period: Period) -> list:
             break
         # Many units: every unit's value, kept for these. A long list of units makes SQLite read
         # their records through the unit index (all their months); without it, the period's.
-        few = len(rest) <= FEW_UNITS
+        few = len(rest) <= figures.FEW_UNITS
         found = measure_by_unit(code, period=period, basis=ctx.basis, unit_ids=rest if few else None)
         wanted = set(rest)
         active |= {pk for pk, v in found.items() if v and pk in wanted}
