@@ -13,6 +13,7 @@ The fonts are named in the styles and not embedded: 方正小标宋简体 and �
 present on government PCs; Word substitutes where they are missing.
 """
 
+import functools
 import io
 import re
 from xml.sax.saxutils import escape, quoteattr
@@ -231,6 +232,12 @@ def _char_width(c: str) -> float:
 
 def _text_width(spans: list[Span] | str) -> float:
     text = spans if isinstance(spans, str) else "".join(s.text for s in spans)
+    return _width_of(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _width_of(text: str) -> float:
+    # A bulletin's tables repeat their figures ("0", "—", "0%"): each text measured once.
     return sum(_char_width(c) for c in text)
 
 
