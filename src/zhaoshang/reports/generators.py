@@ -22,10 +22,9 @@ from zhaoshang.metrics.indicators import REGISTRY, Basis, counted_rows
 from zhaoshang.metrics.periods import Period, month
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Project
-from zhaoshang.reports import rules
+from zhaoshang.reports import figures, rules
 from zhaoshang.reports.choices import ReportKind
 from zhaoshang.reports.document import Doc, Report
-from zhaoshang.reports import figures
 from zhaoshang.reports.figures import ReportContext
 from zhaoshang.reports.landing import landing_section
 from zhaoshang.reports.levels import (

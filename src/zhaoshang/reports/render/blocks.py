@@ -7,8 +7,8 @@ by level, table captions, charts, notes. Links are kept only when they point ins
 """
 
 import re
-from types import SimpleNamespace
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
