@@ -326,6 +326,18 @@ def test_bulletin(district, region_tree):
     assert "7月无任何上报记录（招商信息、招商活动、签约项目均为0）的单位1个：川店镇。" in text
 
 
+def test_bulletin_the_same_when_every_units_records_are_read(district, region_tree, monkeypatch):
+    """Beyond ``FEW_UNITS`` units, each unit's value (and the silent units) is read from the records
+    of every unit (the other district's too) and kept for the region's units: the same bulletin."""
+    from zhaoshang.reports import figures
+
+    expected = report("bulletin", region_tree, end="2022-07").markdown
+    monkeypatch.setattr(figures, "FEW_UNITS", 0)
+    markdown = report("bulletin", region_tree, end="2022-07").markdown
+    assert markdown == expected
+    assert "7月无任何上报记录（招商信息、招商活动、签约项目均为0）的单位1个：川店镇。" in plain(markdown)
+
+
 def test_leaderboard(district, region_tree):
     markdown = report("leaderboard", region_tree, start="2022-01", end="2022-07").markdown
     text = plain(markdown)

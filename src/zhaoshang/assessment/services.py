@@ -173,22 +173,31 @@ def assessment_compute(
             measured = [values[item.indicator].get(s.pk, ZERO) for s in subjects] or [ZERO]
             spreads[item.pk] = (min(measured), max(measured))
 
+    # An item's line depends on the unit only through its value, target and rank: units alike
+    # (most have no record of a small indicator, or the same target) share one scoring, each its copy.
+    # Keyed by repr: Decimal("1.0") == Decimal("1.00") but the line shows the value as written.
+    scored: dict[tuple, dict] = {}
     lines = []
     for index, subject in enumerate(subjects):
         entries = []
         pk = subject.pk
         for item in items:
-            entries.append(
-                scoring.score_item(
+            value = values[item.indicator].get(pk, ZERO)
+            target = targets.get((pk, item.indicator))
+            rank = item_ranks[item.pk][index] if item.pk in item_ranks else None
+            key = (item.pk, repr(value), repr(target), rank)
+            entry = scored.get(key)
+            if entry is None:
+                entry = scored[key] = scoring.score_item(
                     item,
-                    value=values[item.indicator].get(pk, ZERO),
-                    target=targets.get((pk, item.indicator)),
+                    value=value,
+                    target=target,
                     progress=progress,
-                    rank=item_ranks[item.pk][index] if item.pk in item_ranks else None,
+                    rank=rank,
                     year_end=year_end,
                     spread=spreads.get(item.pk),
                 )
-            )
+            entries.append(dict(entry))
         vetoed = [e["name"] for e in entries if e["veto"]]
         lines.append(
             ComputedLine(

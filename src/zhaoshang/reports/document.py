@@ -16,6 +16,7 @@ Conventions the renderers rely on (and that survive the bureau's edits):
 from dataclasses import dataclass, field
 from datetime import date
 
+from zhaoshang.reports.render.blocks import Block, parse, table_rows
 from zhaoshang.reports.text import md
 
 
@@ -41,6 +42,13 @@ class Report:
     charts: dict = field(default_factory=dict)
     period_label: str = ""
     basis: str = "recognised"
+    # The Doc the report was just generated from (None for a kept or edited report): its blocks are
+    # had without parsing the text back (``blocks``).
+    doc: "Doc | None" = field(default=None, repr=False, compare=False)
+
+    def blocks(self) -> list[Block]:
+        """The blocks of ``markdown``, as ``parse`` gives them."""
+        return self.doc.blocks() if self.doc is not None else parse(self.markdown)
 
 
 class Doc:
@@ -56,6 +64,8 @@ class Doc:
         self.closing_note = ""
         self.tables = 0
         self.figures = 0
+        # Each table's body as cell texts, by its index in ``parts`` (what ``blocks`` reads).
+        self._bodies: dict[int, list[list[str]]] = {}
 
     def h1(self, text: str) -> None:
         self.parts.append(f"## {text}")
@@ -85,13 +95,13 @@ class Doc:
         self.parts.append(f"表{self.tables}　{caption}")
         align = align or ["c"] * len(header)
         marks = {"l": ":---", "c": ":---:", "r": "---:"}
-        lines = [
+        head = [
             "| " + " | ".join(_cell(h) for h in header) + " |",
             "| " + " | ".join(marks[a] for a in align) + " |",
         ]
-        for row in rows:
-            lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
-        self.parts.append("\n".join(lines))
+        body = [[_cell(c) for c in row] for row in rows]
+        self._bodies[len(self.parts)] = body
+        self.parts.append("\n".join([*head, *("| " + " | ".join(row) + " |" for row in body)]))
 
     def chart(self, name: str, caption: str, spec: dict) -> None:
         """A chart: ``spec`` = {"type": "bar"|"barh"|"line", "categories": [...],
@@ -102,6 +112,27 @@ class Doc:
 
     def markdown(self) -> str:
         return "\n\n".join(self.parts) + "\n"
+
+    def blocks(self) -> list[Block]:
+        """The blocks ``parse(self.markdown())`` gives, without parsing the tables' bodies back: the
+        text is parsed with each table cut to its header (a bulletin's tables hold some 60 000
+        cells, which the Markdown parser takes seconds to split), and each body's cells are read
+        as the parser reads a table row's (``blocks.table_rows``)."""
+        skeleton = [
+            part.split("\n", 2)[0] + "\n" + part.split("\n", 2)[1] if index in self._bodies else part
+            for index, part in enumerate(self.parts)
+        ]
+        env: dict = {}
+        blocks = parse("\n\n".join(skeleton) + "\n", env)
+        tables = [block for block in blocks if block.kind == "table"]
+        if env.get("references") or len(tables) != len(self._bodies):
+            return parse(self.markdown())  # the text does not read as it was written: parse it all
+        for block, (_index, body) in zip(tables, sorted(self._bodies.items()), strict=True):
+            rows = table_rows(body, len(block.header))
+            if rows is None:  # cells the row splitter reads its own way (rare): parse it all
+                return parse(self.markdown())
+            block.rows = rows
+        return blocks
 
 
 def _cell(text) -> str:

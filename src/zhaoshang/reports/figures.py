@@ -40,6 +40,10 @@ from zhaoshang.targets.models import Target
 
 _UNIT_MARK = "ZSUNITMARKZS"  # (plain letters: urlencode leaves them as they are)
 
+# Up to this many units, a query of the records names them; beyond, it reads every unit's records
+# for the period and keeps the values of these (``ReportContext.by_unit``).
+FEW_UNITS = 200
+
 
 @dataclass
 class ReportContext:
@@ -97,21 +101,30 @@ class ReportContext:
         measured = self.__dict__.setdefault("_by_unit", {})
         key = (code, period)
         if key not in measured:
-            measured[key] = measure_by_unit(code, period=period, basis=self.basis, unit_ids=self.unit_ids)
+            if len(self.unit_ids) <= FEW_UNITS:
+                found = measure_by_unit(code, period=period, basis=self.basis, unit_ids=self.unit_ids)
+            else:
+                # Many units: every unit's value, kept for these. A long list of units makes SQLite
+                # read their records through the unit index (all their months); without it, the
+                # period's (a unit's value does not depend on the others measured).
+                known = self._unit_id_set
+                found = measure_by_unit(code, period=period, basis=self.basis, unit_ids=None)
+                found = {pk: value for pk, value in found.items() if pk in known}
+            measured[key] = found
         return dict(measured[key])
+
+    @cached_property
+    def _unit_id_set(self) -> set[int]:
+        return set(self.unit_ids)
 
     def units_measure(self, code: str, period: Period, unit_ids) -> dict[int, Decimal] | None:
         """``by_unit`` where ``unit_ids`` are all the region's units' (None otherwise)."""
-        known = self.__dict__.get("_unit_id_set")
-        if known is None:
-            known = self.__dict__["_unit_id_set"] = set(self.unit_ids)
+        known = self._unit_id_set
         return self.by_unit(code, period) if all(pk in known for pk in unit_ids) else None
 
     def unit_measure(self, units):
         """``by_unit`` for ``indicator_table`` of some of the region's units (None for others)."""
-        known = self.__dict__.get("_unit_id_set")
-        if known is None:
-            known = self.__dict__["_unit_id_set"] = set(self.unit_ids)
+        known = self._unit_id_set
         if all(u.pk in known for u in units):
             return self.by_unit
         return None

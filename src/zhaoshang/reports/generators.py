@@ -22,7 +22,7 @@ from zhaoshang.metrics.indicators import REGISTRY, Basis, counted_rows
 from zhaoshang.metrics.periods import Period, month
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Project
-from zhaoshang.reports import rules
+from zhaoshang.reports import figures, rules
 from zhaoshang.reports.choices import ReportKind
 from zhaoshang.reports.document import Doc, Report
 from zhaoshang.reports.figures import ReportContext
@@ -516,8 +516,9 @@ def bulletin(ctx: ReportContext) -> Report:
     # A city (province) lists its units county by county (city by city), not as one long list.
     parts = [(None, ctx.groups)]
     if areas:
+        unit_area = {u.pk: area_of(areas, u) for u in ctx.units}  # once a unit, not once an area
         parts = [
-            (area, [(g, [u for u in us if area_of(areas, u) == area]) for g, us in ctx.groups])
+            (area, [(g, [u for u in us if unit_area[u.pk] == area]) for g, us in ctx.groups])
             for area in areas
         ]
     for number, (area, groups) in enumerate(parts, start=1):
@@ -597,8 +598,12 @@ def _silent_units(ctx: ReportContext, period: Period) -> list:
         rest = [pk for pk in ctx.unit_ids if pk not in active]
         if not rest:
             break
-        found = measure_by_unit(code, period=period, basis=ctx.basis, unit_ids=rest)
-        active |= {pk for pk, v in found.items() if v}
+        # Many units: every unit's value, kept for these. A long list of units makes SQLite read
+        # their records through the unit index (all their months); without it, the period's.
+        few = len(rest) <= figures.FEW_UNITS
+        found = measure_by_unit(code, period=period, basis=ctx.basis, unit_ids=rest if few else None)
+        wanted = set(rest)
+        active |= {pk for pk, v in found.items() if v and pk in wanted}
     return [u for u in ctx.units if u.pk not in active]
 
 
@@ -1244,4 +1249,5 @@ def _report(kind: str, doc: Doc, ctx: ReportContext) -> Report:
         charts=doc.charts,
         period_label=ctx.period.label,
         basis=ctx.basis,
+        doc=doc,
     )

@@ -8,8 +8,11 @@ by level, table captions, charts, notes. Links are kept only when they point ins
 
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
+from markdown_it.rules_core.text_join import text_join
 from markdown_it.token import Token
 
 _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
@@ -58,6 +61,8 @@ def _inline(state) -> None:
 
 _PARSER.core.ruler.at("inline", _inline)
 _CAPTION = re.compile(r"^表\s*\d+")
+# What a table cell must not hold for ``table_rows`` to read it as the parser does.
+_SPLIT = re.compile(r"[|\n\r\0]")
 
 
 @dataclass
@@ -134,8 +139,8 @@ def _chart(token) -> tuple[str, str] | None:
     return None
 
 
-def parse(markdown: str) -> list[Block]:
-    tokens = _PARSER.parse(markdown or "")
+def parse(markdown: str, env: dict | None = None) -> list[Block]:
+    tokens = _PARSER.parse(markdown or "", env)
     blocks: list[Block] = []
     i = 0
     list_depth = 0
@@ -201,6 +206,40 @@ def parse(markdown: str) -> list[Block]:
                 blocks.append(Block("paragraph", [Span(line)]))
         i += 1
     return blocks
+
+
+def _cell_spans(content: str) -> list[Span]:
+    """A table cell's spans, as ``parse`` reads an inline token of this content."""
+    # Plain text and one plain link (most cells) straight to their spans: what ``_spans`` makes of
+    # the tokens ``_simple_inline`` gives.
+    if _PLAIN.fullmatch(content):
+        return [Span(content)] if content else []
+    match = _PLAIN_LINK.fullmatch(content)
+    if match is not None:
+        href = match[2] if _ASCII_PATH.fullmatch(match[2]) else _PARSER.normalizeLink(match[2])
+        if _PARSER.validateLink(href):
+            return [Span(match[1], _safe_href(href))]
+    token = Token("inline", "", 0, content=content, children=[])
+    simple = _simple_inline(content, _PARSER)
+    if simple is None:
+        _PARSER.inline.parse(content, _PARSER, {}, token.children)
+        text_join(SimpleNamespace(tokens=[token]))  # the core rule after ``inline``: escapes → text
+    else:
+        token.children.extend(simple)
+    return _spans(token)
+
+
+def table_rows(body: list[list[str]], columns: int) -> list[list[list[Span]]] | None:
+    """The rows ``parse`` makes of a GFM table's body lines ``| c1 | c2 |`` (a table of
+    ``columns`` columns) written from these cell texts; None when a cell holds a pipe (the row
+    splitter's business), a line break (or what the parser's normalisation makes one, or a NUL) or
+    a row has not ``columns`` cells."""
+    rows = []
+    for row in body:
+        if len(row) != columns or any(_SPLIT.search(cell) for cell in row):
+            return None
+        rows.append([_cell_spans(mdTrim(cell)) for cell in row])
+    return rows
 
 
 def _align(token) -> str:

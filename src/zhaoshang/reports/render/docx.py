@@ -13,6 +13,7 @@ The fonts are named in the styles and not embedded: 方正小标宋简体 and �
 present on government PCs; Word substitutes where they are missing.
 """
 
+import functools
 import io
 import re
 from xml.sax.saxutils import escape, quoteattr
@@ -25,7 +26,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.simpletypes import ST_HpsMeasure
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.section import Section
+from docx.shared import Cm, Emu, Inches, Mm, Pt, RGBColor
 from docx.table import _Cell
 
 from zhaoshang.reports.document import Meta
@@ -127,6 +129,23 @@ def _styles(document) -> None:
     cell.paragraph_format.line_spacing = 1.0
 
 
+def _style_id(document, name: str, kind=WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+    """What python-docx writes for a paragraph (table) given the style ``name``: its id, None for
+    the default style of its type. Looked up once a document: python-docx finds a style by name,
+    and then the default style of its type, through every style each time it sets one."""
+    ids = document.__dict__.setdefault("_zhaoshang_style_ids", {})
+    if name not in ids:
+        ids[name] = document.part.get_style_id(document.styles[name], kind)
+    return ids[name]
+
+
+def _add_paragraph(document, name: str, text: str = ""):
+    """``document.add_paragraph(text, style=document.styles[name])``, the style's id looked up once."""
+    paragraph = document.add_paragraph(text)
+    paragraph._p.style = _style_id(document, name)
+    return paragraph
+
+
 def _page(section) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
@@ -213,6 +232,12 @@ def _char_width(c: str) -> float:
 
 def _text_width(spans: list[Span] | str) -> float:
     text = spans if isinstance(spans, str) else "".join(s.text for s in spans)
+    return _width_of(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _width_of(text: str) -> float:
+    # A bulletin's tables repeat their figures ("0", "—", "0%"): each text measured once.
     return sum(_char_width(c) for c in text)
 
 
@@ -355,10 +380,18 @@ def _table(document, block: Block, caption=None, layout=None) -> None:
         section = document.add_section(WD_SECTION.NEW_PAGE)
         _set_orientation(section, True)
         if caption is not None:
-            moved = document.add_paragraph(style=document.styles["公文表题"])
+            moved = _add_paragraph(document, "公文表题")
             _spans(moved, caption.spans)
-    table = document.add_table(rows=1, cols=columns)
-    table.style = document.styles["Table Grid"]
+    # ``document.add_table`` less its two walks of the whole body (the last section's width, the
+    # default table style): the same table.
+    section = Section(document.element.body.get_or_add_sectPr(), document.part)
+    block_width = Emu(
+        (section.page_width or Inches(8.5))
+        - (section.left_margin or Inches(1))
+        - (section.right_margin or Inches(1))
+    )
+    table = document._body.add_table(1, columns, block_width)
+    table._tbl.tblStyle_val = _style_id(document, "Table Grid", WD_STYLE_TYPE.TABLE)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = [Mm(w) for w in widths_mm]
@@ -379,7 +412,7 @@ def _table(document, block: Block, caption=None, layout=None) -> None:
     # Cells straight from each row's XML: python-docx's ``table.rows[i]`` and ``row.cells`` walk the
     # whole table on every call, which is quadratic for a bulletin's 3 000-unit table. No cell here
     # is merged, so a row's <w:tc> elements are its cells.
-    style_id = document.styles["公文表格"].style_id
+    style_id = _style_id(document, "公文表格")
     trs = table._tbl.tr_lst
     rows = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in trs]
     for cells in rows:
@@ -408,7 +441,7 @@ def _table(document, block: Block, caption=None, layout=None) -> None:
         body = _rows_xml(block, columns, twips, numeric, sz, quoteattr(style_id))
         for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>"):
             table._tbl.append(tr)
-        document.add_paragraph(style=document.styles["公文注释"])
+        _add_paragraph(document, "公文注释")
         return
     for _index in range(len(block.rows)):
         _row_props(table.add_row()._tr)  # its cells as wide as the grid's columns
@@ -428,7 +461,7 @@ def _table(document, block: Block, caption=None, layout=None) -> None:
             if size is not None:
                 for run in paragraph.runs:
                     run.font.size = size
-    document.add_paragraph(style=document.styles["公文注释"])
+    _add_paragraph(document, "公文注释")
 
 
 def _chart(document, block: Block, png: bytes | None) -> None:
@@ -440,7 +473,7 @@ def _chart(document, block: Block, png: bytes | None) -> None:
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     paragraph.paragraph_format.keep_with_next = True
     paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(15))
-    caption = document.add_paragraph(block.caption, style=document.styles["公文注释"])
+    caption = _add_paragraph(document, "公文注释", block.caption)
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
@@ -529,19 +562,19 @@ def render(blocks: list[Block], meta: Meta, charts: dict[str, bytes]) -> bytes:
             _set_orientation(document.add_section(WD_SECTION.NEW_PAGE), False)
             portrait_after = False
         if pending_caption is not None and kind != "table":
-            _spans(document.add_paragraph(style=document.styles["公文表题"]), pending_caption.spans)
+            _spans(_add_paragraph(document, "公文表题"), pending_caption.spans)
             pending_caption = None
         if kind == "title":
-            _title(document.add_paragraph(style=document.styles["公文标题"]), block.spans)
+            _title(_add_paragraph(document, "公文标题"), block.spans)
         elif kind == "subtitle":
-            _spans(document.add_paragraph(style=document.styles["公文副标题"]), block.spans)
+            _spans(_add_paragraph(document, "公文副标题"), block.spans)
         elif kind == "heading":
             level = min(block.level, 3)
-            _spans(document.add_paragraph(style=document.styles[f"Heading {level}"]), block.spans)
+            _spans(_add_paragraph(document, f"Heading {level}"), block.spans)
         elif kind == "paragraph":
-            _spans(document.add_paragraph(style=document.styles["Normal"]), block.spans)
+            _spans(_add_paragraph(document, "Normal"), block.spans)
         elif kind == "note":
-            _spans(document.add_paragraph(style=document.styles["公文注释"]), block.spans)
+            _spans(_add_paragraph(document, "公文注释"), block.spans)
             if portrait_after:
                 _set_orientation(document.add_section(WD_SECTION.NEW_PAGE), False)
                 portrait_after = False
@@ -552,7 +585,7 @@ def render(blocks: list[Block], meta: Meta, charts: dict[str, bytes]) -> bytes:
             layout = _layout(block, columns)  # measured once: a 3 000-row table's cells are many
             wide = layout[1]
             if pending_caption is not None and not wide:
-                _spans(document.add_paragraph(style=document.styles["公文表题"]), pending_caption.spans)
+                _spans(_add_paragraph(document, "公文表题"), pending_caption.spans)
             _table(document, block, pending_caption if wide else None, layout)
             pending_caption = None
             portrait_after = wide

@@ -97,7 +97,9 @@ class Command(BaseCommand):
             issuer=default_issuer(scope) if options["issuer"] is None else options["issuer"],
             issued_on=issued_on,
         )
-        content = export(text=report.markdown, charts=report.charts, meta=meta, fmt=fmt)
+        content = export(
+            text=report.markdown, charts=report.charts, meta=meta, fmt=fmt, blocks=report.blocks()
+        )
         if output:
             Path(output).write_bytes(content)
             self.stderr.write(_("已生成 {path}").format(path=output))
