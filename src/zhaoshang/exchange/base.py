@@ -1085,7 +1085,8 @@ def _unnest_types(fields, connection) -> list[str] | None:
     types = []
     for f in fields:
         target = f.target_field if f.is_relation else f
-        if target.get_internal_type() not in connection.data_types or target.get_internal_type() == "JSONField":
+        kind = target.get_internal_type()
+        if kind not in connection.data_types or kind == "JSONField":
             return None  # (JSON documents in an array literal: slower than a placeholder each)
         types.append(f.db_type(connection).split("(")[0])
     return types
