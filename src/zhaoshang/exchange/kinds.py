@@ -400,6 +400,14 @@ def values_export(
     return xlsx.Rows(_read_ahead(batches, db), stored, values)
 
 
+def _keys_in(cursor, column: str, keys: list[int]) -> tuple[str, list]:
+    """``column IN (the keys)`` for a batch's read: on PostgreSQL one array parameter (``= ANY``),
+    parsed and planned once, rather than 900 bound parameters; elsewhere a plain ``IN`` list."""
+    if cursor.db.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [keys]
+    return f"{column} IN ({', '.join(['%s'] * len(keys))})", keys
+
+
 def _read_ahead(produce: Callable[[], Iterator[Any]], db) -> Iterator[Any]:
     """What ``produce`` yields, made in a second thread a few items ahead (a bounded queue: constant
     memory). ``db`` (this thread's connection) is lent to that thread meanwhile; nothing else may
@@ -1427,19 +1435,19 @@ class ProjectSheet(Sheet):
             # Plain SQL (a batch is 900 keys: the ORM spends longer preparing them than the
             # database reading them).
             if wanted:
+                where, params = _keys_in(cursor, q(tag_link.enterprise), list(wanted))
                 cursor.execute(
-                    f"SELECT {q(tag_link.enterprise)}, {q(tag_link.tag)} FROM {q(tag_link.table)} "
-                    f"WHERE {q(tag_link.enterprise)} IN ({', '.join(['%s'] * len(wanted))})",
-                    list(wanted),
+                    f"SELECT {q(tag_link.enterprise)}, {q(tag_link.tag)} FROM {q(tag_link.table)} WHERE {where}",
+                    params,
                 )
                 for enterprise_id, code in cursor.fetchall():
                     found[enterprise_id].append(code)
+            where, params = _keys_in(cursor, f"h.{q(helper_link.project)}", [row[0] for row in batch])
             cursor.execute(
                 f"SELECT h.{q(helper_link.project)}, u.{q(unit.order)}, u.{q(unit.name)} "
                 f"FROM {q(helper_link.table)} h INNER JOIN {q(unit.table)} u "
-                f"ON u.{q(unit.pk)} = h.{q(helper_link.unit)} "
-                f"WHERE h.{q(helper_link.project)} IN ({', '.join(['%s'] * len(batch))})",
-                [row[0] for row in batch],
+                f"ON u.{q(unit.pk)} = h.{q(helper_link.unit)} WHERE {where}",
+                params,
             )
             links = cursor.fetchall()
             for pk, codes in found.items():

@@ -825,11 +825,7 @@ def _put_cells(kind: str, cells: Iterable[tuple[int, datetime.date]]) -> None:
     rows = [(kind, u, m, month_end(m.year, m.month)) for u, m in cells]
     with connection.cursor() as c:
         _cells_table(c)
-        for i in range(0, len(rows), 5000):
-            c.executemany(
-                f"INSERT INTO {CELLS} (kind, unit_id, month, last) VALUES (%s, %s, %s, %s)",
-                rows[i : i + 5000],
-            )
+        _load(c, CELLS, "kind, unit_id, month, last", rows)
 
 
 def _records_of_cells(indicator, path: str, kind: str, month: datetime.date | None = None):
@@ -908,6 +904,21 @@ def _delete_ids(ids: list[int]) -> None:
             c.execute(f"DELETE FROM {TABLE} WHERE id IN ({_in(chunk)})", chunk)
 
 
+def _load(c, table: str, columns: str, rows: list[tuple]) -> None:
+    """Write ``rows`` into the temporary ``table``: one COPY stream on PostgreSQL (an ``executemany``
+    of 120 000 rows costs some 8 seconds there, the COPY well under one), batched inserts elsewhere."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with c.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(rows[0]))
+    for i in range(0, len(rows), 5000):
+        c.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows[i : i + 5000])
+
+
 DELTA = "zs_rollup_delta"
 MATCH = "zs_rollup_match"
 
@@ -936,11 +947,7 @@ def _add_rows(rows: list[tuple]) -> None:
         c.execute(f"DELETE FROM {DELTA}")
         c.execute(f"DELETE FROM {MATCH}")
         numbered = [(seq, *row) for seq, row in enumerate(rows)]
-        for i in range(0, len(numbered), 5000):
-            c.executemany(
-                f"INSERT INTO {DELTA} (seq, {cols}, dv, dn) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                numbered[i : i + 5000],
-            )
+        _load(c, DELTA, f"seq, {cols}, dv, dn", numbered)
         same = (
             "t.level = d.level AND t.indicator = d.indicator AND t.basis = d.basis "
             "AND t.month = d.month AND t.region_id = d.region_id AND t.partner = d.partner "
@@ -1135,9 +1142,7 @@ def _put_new(kind: str, ids: set[int]) -> None:
             "first date, last date)"
         )
         c.execute(f"CREATE INDEX IF NOT EXISTS {NEW}_key ON {NEW} (kind, first, last)")
-        rows = [(kind, pk) for pk in sorted(ids)]
-        for i in range(0, len(rows), 5000):
-            c.executemany(f"INSERT INTO {NEW} (kind, id) VALUES (%s, %s)", rows[i : i + 5000])
+        _load(c, NEW, "kind, id", [(kind, pk) for pk in sorted(ids)])
         if kind == "activity":
             c.execute(
                 f"UPDATE {NEW} SET first = (SELECT started_on FROM activities_activity a WHERE a.id = {NEW}.id), "
