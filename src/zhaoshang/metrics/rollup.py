@@ -953,7 +953,10 @@ def _add_rows(rows: list[tuple]) -> None:
             "AND t.month = d.month AND t.region_id = d.region_id AND t.partner = d.partner "
             "AND t.dim = d.dim AND "
         )
-        for unit in ("t.unit_id = d.unit_id AND d.unit_id IS NOT NULL", "t.unit_id IS NULL AND d.unit_id IS NULL"):
+        for unit in (
+            "t.unit_id = d.unit_id AND d.unit_id IS NOT NULL",
+            "t.unit_id IS NULL AND d.unit_id IS NULL",
+        ):
             c.execute(
                 f"INSERT INTO {MATCH} (seq, tid, dv, dn) SELECT d.seq, t.id, d.dv, d.dn "
                 f"FROM {DELTA} d CROSS JOIN {TABLE} t WHERE {same}{unit}"
@@ -972,7 +975,9 @@ def _add_rows(rows: list[tuple]) -> None:
 
 def _area_delta_rows(deltas: dict[tuple, list]) -> list[tuple]:
     """``{(basis, indicator, month, area): [value, records]}`` as rows for ``_add_rows`` (dim '')."""
-    return [("area", b, c, m, None, a, False, "", _as_decimal(v), n) for (b, c, m, a), (v, n) in deltas.items()]
+    return [
+        ("area", b, c, m, None, a, False, "", _as_decimal(v), n) for (b, c, m, a), (v, n) in deltas.items()
+    ]
 
 
 def _apply_area_deltas(deltas: dict[tuple, list]) -> None:
@@ -1223,13 +1228,16 @@ def new_dims(name: str, basis: str, kind: str) -> list[tuple]:
 
 def _unit_delta_rows(deltas: dict[tuple, list]) -> list[tuple]:
     """``{(basis, indicator, month, unit, region, partner): [value, records]}`` as unit rows."""
-    return [("unit", b, c, m, u, r, p, "", _as_decimal(v), n) for (b, c, m, u, r, p), (v, n) in deltas.items()]
+    return [
+        ("unit", b, c, m, u, r, p, "", _as_decimal(v), n) for (b, c, m, u, r, p), (v, n) in deltas.items()
+    ]
 
 
 def _dim_delta_rows(deltas: dict[tuple, list]) -> list[tuple]:
     """``{(basis, '@name', month, area, dim): [value, records]}`` as area breakdown rows."""
     return [
-        ("area", b, c, m, None, a, False, dim, _as_decimal(v), n) for (b, c, m, a, dim), (v, n) in deltas.items()
+        ("area", b, c, m, None, a, False, dim, _as_decimal(v), n)
+        for (b, c, m, a, dim), (v, n) in deltas.items()
     ]
 
 
