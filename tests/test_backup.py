@@ -111,3 +111,17 @@ def test_a_damaged_or_interrupted_backup_is_refused(data, tmp_path):
         verify_archive(bad)
     with pytest.raises(CommandError):
         call_command("restore", str(bad))
+
+
+def test_timestamps_keep_their_microseconds(data, tmp_path):
+    # 500 µs: Django's own JSON encoder writes ".000" and a restore would read a whole second.
+    stamp = datetime.datetime(2022, 4, 1, 8, 30, 5, 500, tzinfo=datetime.UTC)
+    other = datetime.datetime(2022, 4, 1, 8, 30, 5, 123456, tzinfo=datetime.UTC)
+    Project.objects.filter(pk=data.pk).update(created_at=stamp, updated_at=other)
+    path = tmp_path / "b.zip"
+    backup(path)
+    call_command("flush", interactive=False, verbosity=0)
+    checks = restore(path)
+    assert [c.label for c in checks if not c.matches] == []
+    restored = Project.objects.get(name="备份测试项目")
+    assert (restored.created_at, restored.updated_at) == (stamp, other)
