@@ -197,6 +197,8 @@ def test_a_release_summing_other_indicators_rebuilds(records, units, monkeypatch
     assert MonthlyFigure.objects.filter(level="meta", dim=rollup.signature()).exists()
     assert rollup.ensure_triggers() is False
     monkeypatch.setattr(rollup, "CODES", (*rollup.CODES, "promotions"))
+    monkeypatch.setattr(rollup, "STORED", (*rollup.STORED, "promotions"))
+    monkeypatch.setitem(rollup.MODEL_CODES, "activity", [*rollup.MODEL_CODES["activity"], "promotions"])
     assert rollup.ensure_triggers() is True  # the stored signature is not this release's
     assert RollupMark.objects.filter(kind="all").exists()
     rollup.settle()
@@ -316,4 +318,46 @@ def test_a_rebuild_keeps_the_tables_indexes(records):
     with connection.cursor() as c:
         found = set(connection.introspection.get_constraints(c, MonthlyFigure._meta.db_table))
     assert names <= found
+    assert rollup.verify() == []
+
+
+def test_a_count_is_read_from_its_amounts_records(records, units, region_tree):
+    """签约项目 is the records of 签约额's rows (the same projects counted), not rows of its own;
+    a signed project of no stated amount still counts, a withdrawn one does not."""
+    assert rollup.COUNTED_AS == {
+        "signed_projects": "signed_amount_wan",
+        "signed_projects_100m": "signed_amount_100m_wan",
+        "commenced_projects": "commenced_amount_wan",
+    }
+    ProjectFactory(
+        introducing_unit=units.chuandian,
+        total_investment_wan=Decimal(0),
+        stage="signed",
+        signed_on=D(2022, 3, 25),
+        review_status="recognised",
+    )
+    ProjectFactory(
+        introducing_unit=units.chuandian,
+        total_investment_wan=Decimal(5000),
+        stage="withdrawn",
+        end_reason="投资方撤回",
+        signed_on=D(2022, 3, 26),
+        review_status="recognised",
+    )
+    rollup.settle()
+    assert not MonthlyFigure.objects.filter(indicator__in=list(rollup.COUNTED_AS)).exists()
+    # 川店镇 in March: a (15亿), b (2亿) and the one of 0 万元; the withdrawn one not.
+    assert measure("signed_projects", period=MARCH, unit=units.chuandian) == 3
+    assert measure("signed_amount_wan", period=MARCH, unit=units.chuandian) == 170000
+    assert measure("signed_projects_100m", period=MARCH, unit=units.chuandian) == 2
+    # The district: the three; the province: 岑河镇's too on the reported basis.
+    jingzhou = region_tree.jingzhou
+    assert measure("signed_projects", period=MARCH, region=jingzhou) == 3
+    assert measure("signed_projects", period=MARCH, region=region_tree.province) == 3
+    assert measure("signed_projects", period=MARCH, basis="reported", region=region_tree.province) == 4
+    assert measure_by_unit("signed_projects", period=Q1, unit_ids=[units.chuandian.pk, units.mashan.pk]) == {
+        units.chuandian.pk: 3,
+        units.mashan.pk: 1,
+    }
+    assert live(measure, "signed_projects", period=MARCH, region=jingzhou) == 3
     assert rollup.verify() == []

@@ -5,6 +5,7 @@ Each indicator is registered once with its code, Chinese name, unit and definiti
 definition is what the 口径 page shows users, word for word.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -750,7 +751,10 @@ def _dated(refine, event_field: str):
 ELIGIBILITY_PREFIX = {"projects.Project": "", "projects.FundsRecord": "project__"}
 
 
+@functools.cache
 def _eligible(refine, date_field: str, prefix: str):
+    # One wrapper for each rule: indicators that shared a rule still share it (``rollup.COUNTED_AS``
+    # tells the indicators that count the same records apart by their rules).
     return lambda qs: options.exclude_ineligible(refine(qs), date_field, prefix)
 
 

@@ -34,7 +34,8 @@ class MonthlyFigure(models.Model):
         verbose_name = _("月度汇总")
         verbose_name_plural = _("月度汇总")
         indexes = [
-            # Region and whole-tree reads: an index range scan over the months of one indicator.
+            # Region and whole-tree reads: an index range scan over the months of one indicator,
+            # never the table (a count is read from its amount's ``records``: ``rollup.COUNTED_AS``).
             models.Index(
                 fields=[
                     "level",
@@ -46,6 +47,7 @@ class MonthlyFigure(models.Model):
                     "unit_id",
                     "dim",
                     "value",
+                    "records",
                 ],
                 name="metrics_mf_read",
             ),

@@ -120,6 +120,53 @@ BAND_LABELS = {
 # The area breakdowns: name → (indicator, what its records are grouped by).
 BREAKDOWNS = {"industry": ("signed_amount_100m_wan", "industry_id"), "band": ("signed_projects", "band")}
 
+_COUNT = {f.name: f.default for f in dataclasses.fields(Indicator)}["value"]
+_SAME_ROWS = (
+    "model",
+    "date_field",
+    "unit_path",
+    "region_path",
+    "refine",
+    "where",
+    "partner_path",
+    "basis_aware",
+    "alive_path",
+    "overlaps",
+    "inclusive_days",
+    "split_credit",
+)
+
+
+def _count_pairs() -> dict[str, str]:
+    """``{count indicator: amount indicator}`` of ``CODES`` that count the very same records (one
+    table, date, rule and paths; the one counts them, the other sums an amount over them). Every
+    stored row keeps its records' number beside its value, so the count is the amount's ``records``
+    and is not stored again: 签约项目 and 签约额 are one row, not two — two fifths fewer rows to write
+    on every import and on the first build."""
+    pairs = {}
+    for code in CODES:
+        count = REGISTRY[code]
+        if count.value is not _COUNT:
+            continue
+        for other in CODES:
+            amount = REGISTRY[other]
+            if amount.value is not _COUNT and all(
+                getattr(count, name) == getattr(amount, name) for name in _SAME_ROWS
+            ):
+                pairs[code] = other
+                break
+    return pairs
+
+
+COUNTED_AS = _count_pairs()
+# What the table holds a row for.
+STORED = tuple(c for c in CODES if c not in COUNTED_AS)
+
+
+def stored(code: str) -> str:
+    """The indicator whose rows hold ``code``'s figure (itself, or its amount: ``COUNTED_AS``)."""
+    return COUNTED_AS.get(code, code)
+
 
 class MonthOf(TruncMonth):
     """``TruncMonth`` of a date; on SQLite in SQL (``date(x, 'start of month')``) rather than through
@@ -437,9 +484,9 @@ class Areas:
         return [pk for pk, area in self.area.items() if area in areas]
 
 
-def _insert(rows: list[tuple]) -> None:
+def _insert(rows: list[tuple], table: str = TABLE) -> None:
     sql = (
-        f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
+        f"INSERT INTO {table} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
         "records) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     rows = [r for r in rows if r[8] or r[9]]
@@ -447,7 +494,7 @@ def _insert(rows: list[tuple]) -> None:
         if connection.vendor == "postgresql" and len(rows) > 50:
             # One COPY stream rather than one INSERT per row (the first build writes millions).
             columns = "level, basis, indicator, month, unit_id, region_id, partner, dim, value, records"
-            with c.cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
+            with c.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
@@ -507,6 +554,7 @@ def signature() -> str:
     # The counting options of each year (亿元以上门槛, 规模分档 …) change what the cells hold the same
     # way; saving them also has the table rebuilt (``metrics.services.counting_rules_save``).
     parts = [f"definitions:{DEFINITIONS}", *CODES, *(f"@{n}" for n in BREAKDOWNS)]
+    parts += [f"{c}=records:{a}" for c, a in COUNTED_AS.items()]
     if options.signature_part():  # none set: the signature of a database built before options
         parts.append(f"options:{options.signature_part()}")
     text = ",".join(parts)
@@ -529,7 +577,7 @@ def _all_rows(months: list[datetime.date]):
     """Every row of the table over ``months``, computed from the records, one batch per indicator
     (or breakdown) and basis: what ``rebuild`` writes and ``verify`` compares against."""
     areas = Areas()
-    for code in CODES:
+    for code in STORED:
         by_basis = unit_cells_by_basis(code, months)
         for basis in BASES:
             cells = by_basis[basis]
@@ -567,7 +615,7 @@ def _cell_value_sql(indicator, v: str, n: str) -> str:
     return f"COALESCE(ROUND(CAST({v} AS numeric), 4), 0)"
 
 
-def _insert_unit_cells(code: str, months: list[datetime.date]) -> None:
+def _insert_unit_cells(code: str, months: list[datetime.date], table: str) -> None:
     """Write ``code``'s unit rows of both bases for ``months`` straight from its grouped statements
     (``_cell_queries``, the engine's own definition) with INSERT … SELECT: the same cells as
     ``unit_cells_by_basis``, without fetching them into Python."""
@@ -580,7 +628,7 @@ def _insert_unit_cells(code: str, months: list[datetime.date]) -> None:
         if scan:
             sql = _not_indexed(sql, model)
         cells = [(indicator, basis, f"v{i}", f"n{i}") for i, basis in enumerate(BASES)]
-        _write_grouped(sql, params, path, region, partner, cells, months)
+        _write_grouped(sql, params, path, region, partner, cells, months, table)
 
 
 # An indicator without a ``refine`` of its own (its rows told apart by ``where`` alone, if at all).
@@ -601,7 +649,7 @@ def _scan_groups(codes) -> list[list[str]]:
     return list(groups.values())
 
 
-def _insert_scan_group(codes: list[str], months: list[datetime.date]) -> None:
+def _insert_scan_group(codes: list[str], months: list[datetime.date], table: str) -> None:
     """Write the unit rows of several indicators of one table (``_scan_groups``) in one grouped pass
     per unit path: the rows of the indicators' shared query (``Indicator.queryset`` without the
     condition), each indicator's and basis's aggregates counting only its own rows (its ``where`` and
@@ -644,7 +692,7 @@ def _insert_scan_group(codes: list[str], months: list[datetime.date]) -> None:
             for k, indicator in enumerate(indicators)
             for i, basis in enumerate(BASES)
         ]
-        _write_grouped(sql, params, path, region, partner, cells, months)
+        _write_grouped(sql, params, path, region, partner, cells, months, table)
 
 
 GROUPED = "zs_rollup_grouped"
@@ -658,7 +706,7 @@ def _exact_sum(value: str) -> str:
     return f"SUM({value})"
 
 
-def _write_grouped(sql, params, path, region, partner, cells, months) -> None:
+def _write_grouped(sql, params, path, region, partner, cells, months, table: str) -> None:
     """Write the unit rows of one grouped statement (``sql``: rows by ``_m``, unit ``path`` and
     ``region``) for each of ``cells`` (indicator, basis, its value and records columns), and unless
     they are partner rows their area totals (a region's rows sum into its area, a town's into its
@@ -684,7 +732,7 @@ def _write_grouped(sql, params, path, region, partner, cells, months) -> None:
             )
             total_args += ["area", basis, indicator.code, False, "", first, last]
     insert = (
-        f"INSERT INTO {TABLE} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
+        f"INSERT INTO {table} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
         "records) "
     )
     with connection.cursor() as c:
@@ -708,48 +756,74 @@ def _area_map(areas: Areas) -> None:
             c.executemany(f"INSERT INTO {AREA_MAP} (region_id, area_id) VALUES (%s, %s)", pairs[i : i + 5000])
 
 
-def _build(months: list[datetime.date]) -> int:
-    """Write every row of the table over ``months`` (what ``_all_rows`` computes, which ``verify``
-    compares against): the unit rows and their area totals in SQL (``_write_grouped``), the breakdowns from Python.
-    Returns the rows written."""
+def _build(months: list[datetime.date], table: str) -> int:
+    """Write every row of the table over ``months`` into ``table`` (what ``_all_rows`` computes,
+    which ``verify`` compares against): the unit rows and their area totals in SQL
+    (``_write_grouped``), the breakdowns from Python. Returns the rows written."""
     areas = Areas()
     _area_map(areas)
-    for codes in _scan_groups(CODES):
+    for codes in _scan_groups(STORED):
         if len(codes) == 1:
-            _insert_unit_cells(codes[0], months)
+            _insert_unit_cells(codes[0], months, table)
         else:
-            _insert_scan_group(codes, months)
+            _insert_scan_group(codes, months, table)
     with connection.cursor() as c:
-        c.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE level <> 'meta'")
+        c.execute(f"SELECT COUNT(*) FROM {table} WHERE level <> 'meta'")
         written = c.fetchone()[0]
     for name in BREAKDOWNS:
         by_basis = dim_cells_by_basis(name, months)
         for basis in BASES:
             rows = _dim_rows(basis, name, by_basis[basis], areas)
-            _insert(rows)
+            _insert(rows, table)
             written += len([r for r in rows if r[8] or r[9]])
     return written
 
 
+SHADOW = "zs_rollup_shadow"
+
+
 @contextlib.contextmanager
-def _indexes_after():
-    """On SQLite, drop the table's indexes while it is rewritten whole and create them again at the
-    end: an index built once from the finished rows costs a fraction of one kept up to date row by
-    row over millions of inserts. In the rebuild's transaction, so readers (WAL) keep reading the
-    committed table meanwhile. Not on PostgreSQL, where dropping an index would lock readers out
-    until the rebuild commits."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    editor = connection.schema_editor()
+def _fresh_table():
+    """The empty table without indexes that the rebuild writes into (yielded: its name); at the end
+    it is the table, with its indexes. An index built once from the finished rows costs a fraction
+    of one kept up to date row by row over millions of inserts: at province scale (3.6 million
+    rows) writing them into the indexed table on PostgreSQL cost 90 s even in index order, into a
+    bare table 6 s and building the indexes after 17 s. All in the rebuild's transaction.
+
+    SQLite: the table itself, its rows deleted and its indexes dropped, created again at the end;
+    readers (WAL) keep reading the committed table meanwhile. PostgreSQL: dropping an index would
+    lock readers out until the rebuild commits, so a new table like it is filled and indexed under
+    other names, then takes the place and the names of the old one, which readers wait for only
+    while the rebuild commits."""
     indexes = MonthlyFigure._meta.indexes
+    quote = connection.ops.quote_name
+    if connection.vendor != "postgresql":
+        editor = connection.schema_editor()
+        with connection.cursor() as c:
+            for index in indexes:
+                c.execute(f"DROP INDEX IF EXISTS {quote(index.name)}")
+            c.execute(f"DELETE FROM {TABLE}")
+        yield TABLE
+        with connection.cursor() as c:
+            for index in indexes:
+                c.execute(str(index.create_sql(MonthlyFigure, editor)))
+        return
     with connection.cursor() as c:
-        for index in indexes:
-            c.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(index.name)}")
-    yield
+        c.execute(f"DROP TABLE IF EXISTS {SHADOW}")
+        c.execute(f"CREATE TABLE {SHADOW} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING IDENTITY)")
+    yield SHADOW
     with connection.cursor() as c:
-        for index in indexes:
-            c.execute(str(index.create_sql(MonthlyFigure, editor)))
+        for i, index in enumerate(indexes):
+            columns = ", ".join(quote(MonthlyFigure._meta.get_field(f).column) for f in index.fields)
+            c.execute(f"CREATE INDEX {SHADOW}_{i} ON {SHADOW} ({columns})")
+        c.execute(f"ALTER TABLE {SHADOW} ADD CONSTRAINT {SHADOW}_pkey PRIMARY KEY (id)")
+        c.execute(f"DROP TABLE {TABLE}")
+        c.execute(f"ALTER TABLE {SHADOW} RENAME TO {TABLE}")
+        for i, index in enumerate(indexes):
+            c.execute(f"ALTER INDEX {SHADOW}_{i} RENAME TO {quote(index.name)}")
+        c.execute(f"ALTER TABLE {TABLE} RENAME CONSTRAINT {SHADOW}_pkey TO {TABLE}_pkey")
+        c.execute(f"ALTER SEQUENCE {SHADOW}_id_seq RENAME TO {TABLE}_id_seq")
+        c.execute(f"ANALYZE {TABLE}")  # a new table has no statistics for the planner yet
 
 
 @transaction.atomic
@@ -763,12 +837,10 @@ def rebuild(made=None) -> int:
     as unit rows and summed into area rows by INSERT … SELECT, never fetched into Python. ``verify``
     computes the same cells the other way (``_all_rows``: in Python, indicator by indicator)."""
     RollupMark.objects.all().delete()
-    with _indexes_after():
-        with connection.cursor() as c:
-            c.execute(f"DELETE FROM {TABLE}")
-        _write_signature()
+    with _fresh_table() as table:
         months = data_months()
-        written = _build(months) if months else 0
+        written = _build(months, table) if months else 0
+    _write_signature()
     _write_watermarks()
     closed = closed_months()
     if closed:
@@ -777,7 +849,7 @@ def rebuild(made=None) -> int:
 
 
 MODEL_CODES = {
-    kind: [c for c in CODES if REGISTRY[c].model == model]
+    kind: [c for c in STORED if REGISTRY[c].model == model]
     for kind, model in (
         ("project", "projects.Project"),
         ("funds", "projects.FundsRecord"),
@@ -1076,10 +1148,12 @@ def refresh_cells(kind: str, cells: set[tuple[int, datetime.date]], areas: "Area
                     d[0] += value
                     d[1] += records
     _apply_area_deltas(deltas)
-    names = [name for name, (code, _g) in BREAKDOWNS.items() if code in codes]
+    names = [name for name, (code, _g) in BREAKDOWNS.items() if stored(code) in codes]
     if names:
         pairs = {
-            (m, a) for code, m, a in touched if a is not None and code in {BREAKDOWNS[n][0] for n in names}
+            (m, a)
+            for code, m, a in touched
+            if a is not None and code in {stored(BREAKDOWNS[n][0]) for n in names}
         }
         if pairs:
             _refresh_dims(names, pairs, areas)
@@ -1091,7 +1165,7 @@ def refresh_cells(kind: str, cells: set[tuple[int, datetime.date]], areas: "Area
 def refresh(*, codes: Iterable[str], unit_ids: Iterable[int], months: Iterable[datetime.date]) -> set[int]:
     """Recompute the cells of ``unit_ids`` × ``months`` for ``codes`` (every indicator of their
     records' kinds), their area totals and breakdowns; returns the areas."""
-    codes = set(codes)
+    codes = {stored(c) for c in codes}
     cells = {(u, m.replace(day=1)) for u in unit_ids if u is not None for m in months}
     areas = Areas()
     touched: set[int] = set()
@@ -1274,7 +1348,7 @@ def add_new(
                     d[1] += records
     dims: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
     for name, (code, _g) in BREAKDOWNS.items():
-        if code not in codes:
+        if stored(code) not in codes:
             continue
         for basis in BASES:
             for month, region, dim, value, records in new_dims(name, basis, kind):
@@ -1457,6 +1531,14 @@ def ledger_differences(
             scopes.append((f"t.level = 'unit' AND t.unit_id IN ({_in(unit_ids)})", list(unit_ids)))
         if areas:
             scopes.append((f"t.level = 'area' AND t.region_id IN ({_in(areas)})", list(areas)))
+    # A ledger closed before a count was read from its amount's records still holds the count's
+    # rows: nothing reads them, and they are no difference to post.
+    if COUNTED_AS:
+        counted = list(COUNTED_AS)
+        scopes = [
+            (f"{where} AND t.indicator NOT IN ({_in(counted)})", [*params, *counted])
+            for where, params in scopes
+        ]
     out: dict[tuple, tuple[Decimal, int]] = {}
     for where, params in scopes:
         m = _in(months)
@@ -1582,14 +1664,17 @@ def _sources(last: datetime.date | None, period: Period) -> list[tuple[str, str,
 
 def _summed(sql: str, sources, params: list) -> list[tuple]:
     """Run ``sql`` (with ``{table}`` and ``{extra}`` to fill, ``{extra}`` after every other
-    placeholder) over each source; rows of every source summed by key (the last column is the sum)."""
-    totals: dict[tuple, Decimal] = {}
+    placeholder) over each source; rows of every source summed by key (the last two columns are the
+    sums of values and of records)."""
+    totals: dict[tuple, list] = {}
     with connection.cursor() as c:
         for table, extra, extra_params in sources:
             c.execute(sql.format(table=table, extra=extra), [*params, *extra_params])
-            for *key, v in c.fetchall():
-                totals[tuple(key)] = totals.get(tuple(key), ZERO) + _as_decimal(v)
-    return [(*k, v) for k, v in totals.items()]
+            for *key, v, n in c.fetchall():
+                total = totals.setdefault(tuple(key), [ZERO, 0])
+                total[0] += _as_decimal(v)
+                total[1] += int(n or 0)
+    return [(*k, v, n) for k, (v, n) in totals.items()]
 
 
 def read(
@@ -1620,24 +1705,29 @@ def read(
         join = "JOIN organisation_region g ON g.id = t.region_id"
     if "g." not in where and "g." not in key:
         join = ""  # no region condition: no join
-    marks = ", ".join(["%s"] * len(codes))
+    # A count stored as its amount's records (``COUNTED_AS``) is read from the amount's rows.
+    asked: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+    for code in codes:
+        asked[stored(code)].append((code, code in COUNTED_AS))
+    rows_of = sorted(asked)
+    marks = ", ".join(["%s"] * len(rows_of))
     sql = (
-        f"SELECT t.indicator{key}, SUM(t.value) FROM {{table}} t {join} WHERE {where} "
+        f"SELECT t.indicator{key}, SUM(t.value), SUM(t.records) FROM {{table}} t {join} WHERE {where} "
         f"AND t.indicator IN ({marks}) AND t.basis = %s AND t.month >= %s AND t.month <= %s{{extra}} "
         f"GROUP BY t.indicator{key}"
     )
     sources = _sources(last, period)
-    rows = _summed(sql, sources, [*params, *codes, basis, period.start, period.end])
+    rows = _summed(sql, sources, [*params, *rows_of, basis, period.start, period.end])
     # From one source each sum is already ``_as_decimal``'s; sums over several are normalised again.
     exact = _as_decimal if len(sources) > 1 else (lambda v: v)
     out = {}
-    if by != "month":
-        for *k, v in rows:
-            if wanted is None or k[1] in wanted:
-                out[tuple(k)] = exact(v)
-        return out
-    for code, month, v in rows:
-        out[(code, _as_date(month))] = exact(v)
+    for row_code, *k, v, n in rows:
+        if by == "month":
+            k = [_as_date(k[0])]
+        elif wanted is not None and k[0] not in wanted:
+            continue
+        for code, counted in asked[row_code]:
+            out[(code, *k)] = Decimal(n) if counted else exact(v)
     return out
 
 
@@ -1653,12 +1743,12 @@ def read_breakdown(*, name: str, period: Period, basis: str, region=None) -> dic
         where = "AND g.path LIKE %s"
         params.append(f"{region.path}%")
     sql = (
-        "SELECT t.dim, SUM(t.value) FROM {table} t JOIN organisation_region g ON g.id = t.region_id "
+        "SELECT t.dim, SUM(t.value), SUM(t.records) FROM {table} t JOIN organisation_region g ON g.id = t.region_id "
         "WHERE t.level = 'area' AND t.indicator = %s AND t.basis = %s AND t.month >= %s "
         f"AND t.month <= %s {where}{{extra}} GROUP BY t.dim"
     )
     rows = _summed(sql, _sources(last, period), params)
-    return {dim: v for dim, v in rows if v}
+    return {dim: v for dim, v, _n in rows if v}
 
 
 # --------------------------------------------------------------------------------------------------
