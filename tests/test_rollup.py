@@ -361,3 +361,29 @@ def test_a_count_is_read_from_its_amounts_records(records, units, region_tree):
     }
     assert live(measure, "signed_projects", period=MARCH, region=jingzhou) == 3
     assert rollup.verify() == []
+
+
+def test_a_rebuild_leaves_the_table_as_the_migrations_made_it(records, units):
+    """The rebuild writes into a bare table and indexes it at the end (PostgreSQL: a new table put in
+    the old one's place): the indexes, their columns and the key are the model's again, and the
+    table takes new rows and changes as before."""
+    rollup.rebuild()
+    with connection.cursor() as c:
+        constraints = connection.introspection.get_constraints(c, rollup.TABLE)
+    indexes = {name: d["columns"] for name, d in constraints.items() if d["index"] and not d["primary_key"]}
+    assert indexes == {
+        index.name: [MonthlyFigure._meta.get_field(f).column for f in index.fields]
+        for index in MonthlyFigure._meta.indexes
+    }
+    assert [d["columns"] for d in constraints.values() if d["primary_key"]] == [["id"]]
+    ProjectFactory(
+        introducing_unit=units.mashan,
+        total_investment_wan=Decimal(30000),
+        stage="signed",
+        signed_on=D(2022, 3, 15),
+        review_status="recognised",
+    )
+    rollup.settle()
+    # 马山镇 in March: only this one (its February project is not March's).
+    assert measure("signed_amount_wan", period=MARCH, unit=units.mashan) == 30000
+    assert rollup.verify() == []
