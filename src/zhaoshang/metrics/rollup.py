@@ -219,6 +219,8 @@ def _as_decimal(value) -> Decimal:
     """A stored or summed value as an exact Decimal. Records hold at most four decimals (万元), so any
     sum of them does too; SQLite sums decimals in binary floating point, and rounding to four places
     gives back the exact sum. Trailing zeros go, so that a count reads 12, not 12.0000."""
+    if type(value) is int:  # SQLite's sum of whole numbers (counts): exact as it is
+        return Decimal(value)
     # PostgreSQL returns exact decimals already: no text round trip for those.
     d = (value if isinstance(value, Decimal) else Decimal(str(value or 0))).quantize(Q4)
     if d == d.to_integral_value():
@@ -1666,6 +1668,11 @@ def _summed(sql: str, sources, params: list) -> list[tuple]:
     """Run ``sql`` (with ``{table}`` and ``{extra}`` to fill, ``{extra}`` after every other
     placeholder) over each source; rows of every source summed by key (the last two columns are the
     sums of values and of records)."""
+    if len(sources) == 1:  # one source (no month closed yet): its rows are the sums already
+        table, extra, extra_params = sources[0]
+        with connection.cursor() as c:
+            c.execute(sql.format(table=table, extra=extra), [*params, *extra_params])
+            return [(*key, _as_decimal(v), n or 0) for *key, v, n in c.fetchall()]
     totals: dict[tuple, list] = {}
     with connection.cursor() as c:
         for table, extra, extra_params in sources:
