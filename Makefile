@@ -79,7 +79,10 @@ bundle: $(VENV)/.installed assets
 bundle-test: bundle
 	ZHAOSHANG_BUNDLE=$(BUNDLE) $(BIN)/pytest -p no:randomly tests/test_bundle.py
 
+# The modules compiled first, as an installation's are (pip compiles them): with
+# PYTHONDONTWRITEBYTECODE set, a checkout would otherwise compile them again in every run's first reads.
 bench: setup
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python -m zhaoshang.bench
 
 clean:
