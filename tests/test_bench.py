@@ -26,6 +26,7 @@ NAMES = {
     "export_100k_s",
     "export_100k_peak_mb",
     "bulletin_docx_s",
+    "cpu_reference_s",
 }
 
 
@@ -70,7 +71,9 @@ def test_writes_the_json_file(bench_run):
         assert record["better"] in ("lower", "higher")
         names.add(record["name"])
     # What needs nothing but this codebase's own apps is always measured.
-    assert {"assessment_s", "assessment_vs_raw_sql", "dashboard_p50_ms"} <= names
+    assert {"assessment_s", "assessment_vs_raw_sql", "dashboard_p50_ms", "cpu_reference_s"} <= names
+    reference = next(r for r in records if r["name"] == "cpu_reference_s")
+    assert reference["target"] is None and reference["value"] > 0 and "结束时" in reference["note"]
     ratio = next(r for r in records if r["name"] == "assessment_vs_raw_sql")
     assert ratio["target"] == 1 and "核对一致" in ratio["note"] and "全表" in ratio["note"]
     # The committed import, the reads after it and the first build are measured too; the import

@@ -202,11 +202,23 @@ def records(results: list[Result], ctx: Context) -> list[dict[str, Any]]:
     ]
 
 
+def cpu_reference() -> float:
+    """Seconds for a fixed piece of pure Python (ten million additions): how fast the machine runs
+    Python at that moment. A shared host's speed varies by half within an hour; measured at the
+    start and at the end of a run, it tells whether that run's figures came from a slow spell."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def run(args, *, out: Path) -> int:
     from zhaoshang.bench import cases
 
     ctx = prepare(args, out)
     wanted = [w.strip() for w in (args.only or "").split(",") if w.strip()]
+    reference = cpu_reference()
     results: list[Result] = []
     for name, case in cases.CASES:
         if wanted and not any(name.startswith(w) for w in wanted):
@@ -219,6 +231,15 @@ def run(args, *, out: Path) -> int:
             traceback.print_exc()
             results.append(Result(name, None, "", skipped=f"出错:{type(error).__name__}: {error}"[:200]))
         print(f"  {name} 用时{fixed(time.monotonic() - started, 1)}秒", file=sys.stderr, flush=True)
+    after = cpu_reference()
+    results.append(
+        Result(
+            "cpu_reference_s",
+            reference,
+            "秒",
+            note=f"机器速度参照:纯 Python 一千万次整数加法,运行开始时;结束时{fixed(after, 2)}秒(越小越快)",
+        )
+    )
 
     print()
     print(f"规模:{ctx.scale}({ctx.spec.root_name})  数据库:{ctx.database}")
