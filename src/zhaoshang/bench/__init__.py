@@ -47,6 +47,9 @@ What is measured (``var/bench/results.json``; a list of ``{"name", "value", "uni
     (``VmHWM``, which includes the interpreter and Django).
 ``bulletin_docx_s``
     ``zhaoshang report bulletin --format docx`` for the root region, last complete month.
+``cpu_reference_s``
+    No target: a fixed pure-Python loop timed at the start of the run (the note has the end), so
+    that a slow spell of a shared host can be told from a slower release.
 
 Anything not available yet is reported as skipped (未实现/跳过) with the reason and left out of
 the JSON file.
