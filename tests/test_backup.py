@@ -125,3 +125,22 @@ def test_timestamps_keep_their_microseconds(data, tmp_path):
     assert [c.label for c in checks if not c.matches] == []
     restored = Project.objects.get(name="备份测试项目")
     assert (restored.created_at, restored.updated_at) == (stamp, other)
+
+
+def test_an_archive_of_the_first_format_still_restores(data, tmp_path, monkeypatch):
+    """Written before timestamps kept their microseconds (Django's encoder, milliseconds): it is
+    checked the way it was written, and restores with every table equal to it."""
+    from zhaoshang.core import backup as backups
+
+    Project.objects.filter(pk=data.pk).update(
+        created_at=datetime.datetime(2022, 4, 1, 8, 30, 5, 123456, tzinfo=datetime.UTC)
+    )
+    monkeypatch.setattr(backups, "FORMAT", "zhaoshang-backup/1")
+    path = tmp_path / "old.zip"
+    assert backup(path)["format"] == "zhaoshang-backup/1"
+    monkeypatch.undo()
+    call_command("flush", interactive=False, verbosity=0)
+    checks = restore(path)
+    assert [c.label for c in checks if not c.matches] == []
+    restored = Project.objects.get(name="备份测试项目")
+    assert restored.created_at == datetime.datetime(2022, 4, 1, 8, 30, 5, 123000, tzinfo=datetime.UTC)

@@ -22,7 +22,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-FORMAT = "zhaoshang-backup/1"
+# Format 2 keeps timestamps to the microsecond (``_LosslessEncoder``); archives of format 1, written
+# with Django's encoder (milliseconds), still restore and are checked the way they were written.
+FORMAT = "zhaoshang-backup/2"
 MARKER = "COMPLETE"
 # Besides Django's own bookkeeping: the monthly summary and its marks are derived from the records
 # (metrics.rollup) and rebuilt after a restore rather than carried in the archive.
@@ -65,14 +67,15 @@ class _LosslessEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def _table_lines(model):
+ENCODERS = {"zhaoshang-backup/1": DjangoJSONEncoder, "zhaoshang-backup/2": _LosslessEncoder}
+
+
+def _table_lines(model, encoder):
     """One JSON line per row, by primary key; foreign keys to content types by natural key. Every
     row: the base manager, not the default one, which hides rows such as recognised versions."""
     queryset = model._base_manager.order_by("pk")
     for obj in queryset.iterator(chunk_size=2000):
-        yield serializers.serialize("json", [obj], use_natural_foreign_keys=True, cls=_LosslessEncoder)[
-            1:-1
-        ].strip()
+        yield serializers.serialize("json", [obj], use_natural_foreign_keys=True, cls=encoder)[1:-1].strip()
 
 
 def _digest_lines(lines) -> tuple[int, str]:
@@ -105,7 +108,7 @@ def backup(path: Path) -> dict:
             label = model._meta.label_lower
             digest, count = hashlib.sha256(), 0
             with archive.open(f"tables/{label}.jsonl", "w") as out:
-                for line in _table_lines(model):
+                for line in _table_lines(model, ENCODERS[FORMAT]):
                     data = line.encode("utf-8") + b"\n"
                     out.write(data)
                     digest.update(data)
@@ -136,7 +139,7 @@ def verify_archive(path: Path) -> dict:
             raise BackupError(_("备份文件不完整(缺少完成标记),可能是中断的备份。"))
         manifest = json.loads(archive.read("manifest.json"))
         seal = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
-        if archive.read(MARKER).decode() != seal or manifest.get("format") != FORMAT:
+        if archive.read(MARKER).decode() != seal or manifest.get("format") not in ENCODERS:
             raise BackupError(_("备份文件的清单与完成标记不符。"))
         for label, expected in manifest["tables"].items():
             with archive.open(f"tables/{label}.jsonl") as stream:
@@ -200,7 +203,7 @@ def restore(path: Path) -> list[TableCheck]:
             target.write_bytes(archive.read(f"media/{name}"))
     checks = []
     for label, expected in manifest["tables"].items():
-        count, digest = _digest_lines(_table_lines(known[label]))
+        count, digest = _digest_lines(_table_lines(known[label], ENCODERS[manifest["format"]]))
         checks.append(
             TableCheck(
                 label, count, expected["rows"], (count, digest) == (expected["rows"], expected["sha256"])
