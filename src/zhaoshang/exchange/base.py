@@ -1351,9 +1351,8 @@ def upsert(
     return Outcome("updated", label, changes=labels, obj=existing)
 
 
-@functools.lru_cache(
-    maxsize=65536
-)  # the duplicate check of an import asks for the same names again and again
+# Cached: the duplicate check of an import asks for the same names again and again.
+@functools.lru_cache(maxsize=65536)
 def normalise_company(name: str) -> str:
     """An investor's name reduced for duplicate spotting: full-width folded, spaces, brackets and the
     company-form suffix removed (``荆州 XX 汽车零部件（集团）有限公司`` ~ ``荆州XX汽车零部件``)."""

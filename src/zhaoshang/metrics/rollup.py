@@ -101,6 +101,7 @@ CODES = (
 TABLE = MonthlyFigure._meta.db_table
 LEDGER = ClosedFigure._meta.db_table
 KEY = "level, basis, indicator, month, unit_id, region_id, partner, dim"
+COLUMNS = f"{KEY}, value, records"  # a row as written
 ZERO = Decimal(0)
 
 
@@ -120,7 +121,9 @@ BAND_LABELS = {
 # The area breakdowns: name → (indicator, what its records are grouped by).
 BREAKDOWNS = {"industry": ("signed_amount_100m_wan", "industry_id"), "band": ("signed_projects", "band")}
 
-_COUNT = {f.name: f.default for f in dataclasses.fields(Indicator)}["value"]
+# An indicator's defaults: its value a count of its records, no ``refine`` of its own.
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Indicator)}
+_COUNT = _DEFAULTS["value"]
 _SAME_ROWS = (
     "model",
     "date_field",
@@ -487,16 +490,12 @@ class Areas:
 
 
 def _insert(rows: list[tuple], table: str = TABLE) -> None:
-    sql = (
-        f"INSERT INTO {table} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
-        "records) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-    )
+    sql = f"INSERT INTO {table} ({COLUMNS}) VALUES ({_in(range(10))})"
     rows = [r for r in rows if r[8] or r[9]]
     with connection.cursor() as c:
         if connection.vendor == "postgresql" and len(rows) > 50:
             # One COPY stream rather than one INSERT per row (the first build writes millions).
-            columns = "level, basis, indicator, month, unit_id, region_id, partner, dim, value, records"
-            with c.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with c.cursor.copy(f"COPY {table} ({COLUMNS}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
@@ -634,7 +633,7 @@ def _insert_unit_cells(code: str, months: list[datetime.date], table: str) -> No
 
 
 # An indicator without a ``refine`` of its own (its rows told apart by ``where`` alone, if at all).
-_PLAIN_REFINE = {f.name: f.default for f in dataclasses.fields(Indicator)}["refine"]
+_PLAIN_REFINE = _DEFAULTS["refine"]
 
 
 def _scan_groups(codes) -> list[list[str]]:
@@ -733,10 +732,7 @@ def _write_grouped(sql, params, path, region, partner, cells, months, table: str
                 f'WHERE g.{n} > 0 AND {keep} GROUP BY g."_m", {area}'
             )
             total_args += ["area", basis, indicator.code, False, "", first, last]
-    insert = (
-        f"INSERT INTO {table} (level, basis, indicator, month, unit_id, region_id, partner, dim, value, "
-        "records) "
-    )
+    insert = f"INSERT INTO {table} ({COLUMNS}) "
     with connection.cursor() as c:
         c.execute(f"DROP TABLE IF EXISTS {GROUPED}")
         c.execute(f"CREATE TEMP TABLE {GROUPED} AS {sql}", params)
@@ -1717,7 +1713,7 @@ def read(
     for code in codes:
         asked[stored(code)].append((code, code in COUNTED_AS))
     rows_of = sorted(asked)
-    marks = ", ".join(["%s"] * len(rows_of))
+    marks = _in(rows_of)
     sql = (
         f"SELECT t.indicator{key}, SUM(t.value), SUM(t.records) FROM {{table}} t {join} WHERE {where} "
         f"AND t.indicator IN ({marks}) AND t.basis = %s AND t.month >= %s AND t.month <= %s{{extra}} "

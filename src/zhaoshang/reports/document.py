@@ -119,7 +119,7 @@ class Doc:
         cells, which the Markdown parser takes seconds to split), and each body's cells are read
         as the parser reads a table row's (``blocks.table_rows``)."""
         skeleton = [
-            part.split("\n", 2)[0] + "\n" + part.split("\n", 2)[1] if index in self._bodies else part
+            "\n".join(part.split("\n", 2)[:2]) if index in self._bodies else part
             for index, part in enumerate(self.parts)
         ]
         env: dict = {}

@@ -41,8 +41,19 @@ from zhaoshang.targets.models import Target
 _UNIT_MARK = "ZSUNITMARKZS"  # (plain letters: urlencode leaves them as they are)
 
 # Up to this many units, a query of the records names them; beyond, it reads every unit's records
-# for the period and keeps the values of these (``ReportContext.by_unit``).
+# for the period and keeps the values of these (``measure_units``).
 FEW_UNITS = 200
+
+
+def measure_units(code: str, *, period: Period, basis: str, unit_ids) -> dict[int, Decimal]:
+    """``measure_by_unit`` of these units. Many units: every unit's value, kept for these. A long
+    list of units makes SQLite read their records through the unit index (all their months);
+    without it, the period's (a unit's value does not depend on the others measured)."""
+    if len(unit_ids) <= FEW_UNITS:
+        return measure_by_unit(code, period=period, basis=basis, unit_ids=list(unit_ids))
+    known = set(unit_ids)
+    found = measure_by_unit(code, period=period, basis=basis, unit_ids=None)
+    return {pk: value for pk, value in found.items() if pk in known}
 
 
 @dataclass
@@ -101,16 +112,7 @@ class ReportContext:
         measured = self.__dict__.setdefault("_by_unit", {})
         key = (code, period)
         if key not in measured:
-            if len(self.unit_ids) <= FEW_UNITS:
-                found = measure_by_unit(code, period=period, basis=self.basis, unit_ids=self.unit_ids)
-            else:
-                # Many units: every unit's value, kept for these. A long list of units makes SQLite
-                # read their records through the unit index (all their months); without it, the
-                # period's (a unit's value does not depend on the others measured).
-                known = self._unit_id_set
-                found = measure_by_unit(code, period=period, basis=self.basis, unit_ids=None)
-                found = {pk: value for pk, value in found.items() if pk in known}
-            measured[key] = found
+            measured[key] = measure_units(code, period=period, basis=self.basis, unit_ids=self.unit_ids)
         return dict(measured[key])
 
     @cached_property

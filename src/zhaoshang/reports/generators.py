@@ -16,7 +16,7 @@ from zhaoshang.core.formatting import wan_to_yi
 from zhaoshang.cycle.selectors import late_units
 from zhaoshang.leads.models import Lead
 from zhaoshang.metrics import indicators as metric_indicators
-from zhaoshang.metrics.engine import ZERO, measure_by_unit
+from zhaoshang.metrics.engine import ZERO
 from zhaoshang.metrics.formatting import yoy_text
 from zhaoshang.metrics.indicators import REGISTRY, Basis, counted_rows
 from zhaoshang.metrics.periods import Period, month
@@ -598,12 +598,8 @@ def _silent_units(ctx: ReportContext, period: Period) -> list:
         rest = [pk for pk in ctx.unit_ids if pk not in active]
         if not rest:
             break
-        # Many units: every unit's value, kept for these. A long list of units makes SQLite read
-        # their records through the unit index (all their months); without it, the period's.
-        few = len(rest) <= figures.FEW_UNITS
-        found = measure_by_unit(code, period=period, basis=ctx.basis, unit_ids=rest if few else None)
-        wanted = set(rest)
-        active |= {pk for pk, v in found.items() if v and pk in wanted}
+        found = figures.measure_units(code, period=period, basis=ctx.basis, unit_ids=rest)
+        active |= {pk for pk, v in found.items() if v}
     return [u for u in ctx.units if u.pk not in active]
 
 
