@@ -129,20 +129,22 @@ def test_schedule_enqueues_each_job_once_a_day_and_the_worker_runs_them(tmp_path
     at = {job.name: job.at for job in SCHEDULE}
     assert at == {
         "backup": datetime.time(2, 30),
+        "compact": datetime.time(3, 0),
         "prune": datetime.time(3, 30),
         "supervise": datetime.time(7, 0),
         "remind": datetime.time(8, 30),
     }
 
     morning = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI)
-    # At 08:00 backup (02:30), prune (03:30) and supervise (07:00) are due; remind (08:30) is not.
-    assert enqueue_due(now=morning) == ["backup", "supervise", "prune"]
+    # At 08:00 backup (02:30), compact (03:00), prune (03:30) and supervise (07:00) are due; remind
+    # (08:30) is not.
+    assert enqueue_due(now=morning) == ["backup", "supervise", "compact", "prune"]
     assert enqueue_due(now=morning + datetime.timedelta(minutes=5)) == []
     assert enqueue_due(now=morning + datetime.timedelta(hours=1)) == ["remind"]
     # The next day everything again.
-    assert len(enqueue_due(now=morning + datetime.timedelta(days=1))) == 3
-    # 7 scheduled jobs + 4 heartbeats, one per enqueue_due run.
-    assert DBTaskResult.objects.count() == 11
+    assert len(enqueue_due(now=morning + datetime.timedelta(days=1))) == 4
+    # 9 scheduled jobs + 4 heartbeats, one per enqueue_due run.
+    assert DBTaskResult.objects.count() == 13
     assert DBTaskResult.objects.filter(task_path__endswith="heartbeat_task").count() == 4
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")

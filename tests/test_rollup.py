@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Count, Sum
 from django.test import override_settings
 
 from factories import ActivityFactory, FundsRecordFactory, LeadFactory, ProjectFactory
@@ -208,12 +209,15 @@ def test_a_release_summing_other_indicators_rebuilds(records, units, monkeypatch
     assert rollup.verify() == []
 
 
+def _cell(**key):
+    """A cell straight from the table (no settle on the way): the sum of its rows, as every read
+    takes it (an addition is a row of its own until ``compact`` merges it)."""
+    return MonthlyFigure.objects.filter(**key).aggregate(v=Sum("value"))["v"] or Decimal(0)
+
+
 def _stored(code, unit, month, basis="recognised"):
-    """The unit's stored cell, read straight from the table (no settle on the way)."""
-    row = MonthlyFigure.objects.filter(
-        level="unit", basis=basis, indicator=code, unit_id=unit.pk, month=month, partner=False
-    ).first()
-    return row.value if row else Decimal(0)
+    """The unit's stored cell."""
+    return _cell(level="unit", basis=basis, indicator=code, unit_id=unit.pk, month=month, partner=False)
 
 
 def test_an_import_settles_its_cells_before_it_commits(tmp_path, units):
@@ -239,14 +243,14 @@ def test_an_import_settles_its_cells_before_it_commits(tmp_path, units):
     assert _stored("days_away", units.chuandian, D(2022, 3, 1)) == 2
     assert _stored("days_away", units.chuandian, D(2022, 4, 1)) == 2
     assert _stored("visits", units.chuandian, D(2022, 3, 1)) == 3
-    area = MonthlyFigure.objects.get(
+    area = _cell(
         level="area",
         basis="recognised",
         indicator="visits",
         month=D(2022, 3, 1),
         region_id=units.chuandian.region_id,
     )
-    assert area.value == 3
+    assert area == 3
     assert rollup.verify() == []
 
 
@@ -264,14 +268,14 @@ def test_a_workflow_step_keeps_a_joint_activitys_partner_cells(records, units, r
     # Recognised: it counts for 岑河镇 and for its partner 川店镇 (1 + 1 = 2 trips in March).
     assert _stored("trips", units.cenhe, D(2022, 3, 1)) == 1
     assert (
-        MonthlyFigure.objects.get(
+        _cell(
             level="unit",
             basis="recognised",
             indicator="trips",
             unit_id=units.chuandian.pk,
             month=D(2022, 3, 1),
             partner=True,
-        ).value
+        )
         == 1
     )
     assert measure("trips", period=MARCH, unit=units.chuandian) == 2
@@ -386,4 +390,112 @@ def test_a_rebuild_leaves_the_table_as_the_migrations_made_it(records, units):
     rollup.settle()
     # 马山镇 in March: only this one (its February project is not March's).
     assert measure("signed_amount_wan", period=MARCH, unit=units.mashan) == 30000
+    assert rollup.verify() == []
+
+
+def _keys_with_several_rows():
+    keys = ["level", "basis", "indicator", "month", "unit_id", "region_id", "partner", "dim"]
+    return list(
+        MonthlyFigure.objects.exclude(level="meta").values(*keys).annotate(n=Count("id")).filter(n__gt=1)
+    )
+
+
+@pytest.fixture(params=[True, False], ids=["appended", "in-place"])
+def appending(request, monkeypatch):
+    """Both ways ``_add_rows`` adds, on either database (PostgreSQL appends, SQLite adds in place)."""
+    monkeypatch.setattr(rollup, "_appends", lambda: request.param)
+    return request.param
+
+
+def test_additions_are_rows_of_their_own_until_compacted(appending, records, units, region_tree):
+    rollup.settle()
+    rollup.compact()
+    assert _keys_with_several_rows() == []
+    # Two new projects of 川店镇 in March: 1 000 + 2 500 万元 added beside a (15亿) and b (2亿).
+    for amount in (1000, 2500):
+        ProjectFactory(
+            introducing_unit=units.chuandian,
+            total_investment_wan=Decimal(amount),
+            stage="signed",
+            signed_on=D(2022, 3, 28),
+            review_status="recognised",
+        )
+    rollup.settle()
+    key = dict(level="unit", basis="recognised", indicator="signed_amount_wan", unit_id=units.chuandian.pk)
+    march = MonthlyFigure.objects.filter(**key, month=D(2022, 3, 1), partner=False)
+    assert sorted(march.values_list("value", flat=True)) == ([3500, 170000] if appending else [173500])
+    assert measure("signed_amount_wan", period=MARCH, unit=units.chuandian) == 173500
+    assert measure("signed_projects", period=MARCH, unit=units.chuandian) == 4
+    assert measure("signed_amount_wan", period=MARCH, region=region_tree.jingzhou) == 173500
+    assert rollup.verify() == []
+    # A project of 马山镇 in May, then deleted: its area cell gains and loses 8 000 万元.
+    may = ProjectFactory(
+        introducing_unit=units.mashan,
+        total_investment_wan=Decimal(8000),
+        stage="signed",
+        signed_on=D(2022, 5, 3),
+        review_status="recognised",
+    )
+    rollup.settle()
+    may.delete()
+    rollup.settle()
+    assert measure("signed_amount_wan", period=periods.month(2022, 5), region=region_tree.jingzhou) == 0
+
+    # Appended, the additions' own rows go; in place too, the rows of May that cancelled out.
+    removed = rollup.compact()
+    assert removed > 0
+    assert _keys_with_several_rows() == []
+    assert list(march.values_list("value", "records")) == [(173500, 4)]
+    assert not MonthlyFigure.objects.filter(indicator="signed_amount_wan", month=D(2022, 5, 1)).exists()
+    assert measure("signed_amount_wan", period=MARCH, unit=units.chuandian) == 173500
+    assert measure("signed_projects", period=MARCH, region=region_tree.jingzhou) == 4
+    assert rollup.verify() == []
+    assert rollup.compact() == 0  # nothing appended since
+
+
+def test_compact_command_and_daily_job(appending, records, units, capsys):
+    from zhaoshang.core.jobs import SCHEDULE
+
+    rollup.settle()
+    ProjectFactory(
+        introducing_unit=units.chuandian,
+        total_investment_wan=Decimal(1000),
+        stage="signed",
+        signed_on=D(2022, 3, 28),
+        review_status="recognised",
+    )
+    rollup.settle()
+    assert bool(_keys_with_several_rows()) is appending
+    call_command("rollup", "compact")
+    assert "月度汇总已合并" in capsys.readouterr().out
+    assert _keys_with_several_rows() == []
+    assert "compact" in [job.name for job in SCHEDULE]
+
+
+def test_closing_a_month_keeps_one_ledger_row_a_key(appending, records, units):
+    from zhaoshang.metrics.closing import month_close
+    from zhaoshang.metrics.models import ClosedFigure
+
+    rollup.settle()
+    ProjectFactory(
+        introducing_unit=units.chuandian,
+        total_investment_wan=Decimal(1000),
+        stage="signed",
+        signed_on=D(2022, 3, 28),
+        review_status="recognised",
+    )
+    rollup.settle()
+    assert bool(_keys_with_several_rows()) is appending  # not compacted yet
+    month_close(user=None, month=D(2022, 3, 1), today=D(2022, 4, 10))
+    rows = ClosedFigure.objects.filter(
+        layer="base",
+        level="unit",
+        basis="recognised",
+        indicator="signed_amount_wan",
+        unit_id=units.chuandian.pk,
+        month=D(2022, 3, 1),
+        partner=False,
+    )
+    assert list(rows.values_list("value", "records")) == [(171000, 3)]  # 150000 + 20000 + 1000
+    assert measure("signed_amount_wan", period=MARCH, unit=units.chuandian) == 171000
     assert rollup.verify() == []

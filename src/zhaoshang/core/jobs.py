@@ -23,6 +23,7 @@ job                     time    what it does
                                 pools possible duplicates (``zhaoshang supervise --open-tickets --pool``)
 ``remind``              08:30   催报 on and after each month's deadline day (``zhaoshang remind``)
 ``prune``               03:30   drops finished job records older than 14 days
+``compact``             03:00   merges the monthly summary's appended rows (``zhaoshang rollup compact``)
 ``heartbeat``           every   enqueued by each ``enqueue-due`` run; ``zhaoshang health`` reads
                         run     when the worker last ran one (no heartbeat for 20 minutes: worker down)
 ======================  ======  ==================================================================
@@ -142,6 +143,11 @@ def prune_task() -> str:
 
 
 @task()
+def compact_task() -> str:
+    return _command("rollup", "compact")
+
+
+@task()
 def heartbeat_task() -> str:
     """Does nothing: its finishing time is the worker's heartbeat (core.health)."""
     return "ok"
@@ -159,6 +165,7 @@ SCHEDULE: list[Scheduled] = [
     Scheduled("backup", datetime.time(2, 30), backup_task, "每日备份(经校验,按保留份数清理旧备份)"),
     Scheduled("supervise", datetime.time(7, 0), supervise_task, "督查规则(开具与升级督办单、疑似重复入池)"),
     Scheduled("remind", datetime.time(8, 30), remind_task, "催报(截止日当天及以后)"),
+    Scheduled("compact", datetime.time(3, 0), compact_task, "合并月度汇总追加的行"),
     Scheduled("prune", datetime.time(3, 30), prune_task, "清理14天以前的后台任务记录"),
 ]
 

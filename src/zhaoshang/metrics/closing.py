@@ -84,7 +84,8 @@ def month_close(*, user, month: datetime.date, today: datetime.date | None = Non
         with connection.cursor() as c:
             c.execute(
                 f"INSERT INTO {rollup.LEDGER} (layer, {rollup.KEY}, origin, value, records, created_at) "
-                f"SELECT 'base', {rollup.KEY}, NULL, value, records, %s FROM {rollup.TABLE} WHERE level <> 'meta' AND month >= %s AND month <= %s",
+                f"SELECT 'base', {rollup.KEY}, NULL, SUM(value), SUM(records), %s FROM {rollup.TABLE} "
+                f"WHERE level <> 'meta' AND month >= %s AND month <= %s GROUP BY {rollup.KEY}",
                 [now, first, month],
             )
         # The reports sent for the month, kept as the frozen figures give them (local import: the

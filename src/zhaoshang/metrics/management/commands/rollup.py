@@ -1,4 +1,4 @@
-"""``zhaoshang rollup rebuild|verify``: the monthly summary the metrics engine reads (``metrics.rollup``)."""
+"""``zhaoshang rollup rebuild|settle|compact|verify``: the monthly summary the metrics engine reads (``metrics.rollup``)."""
 
 import time
 
@@ -10,10 +10,12 @@ from zhaoshang.metrics.numbers import fixed
 
 
 class Command(BaseCommand):
-    help = _("月度汇总:rebuild 从记录重新生成;settle 处理待刷新标记;verify 与记录逐项核对(不一致时以1退出)")
+    help = _(
+        "月度汇总:rebuild 从记录重新生成;settle 处理待刷新标记;compact 合并追加的汇总行;verify 与记录逐项核对(不一致时以1退出)"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=("rebuild", "settle", "verify"))
+        parser.add_argument("action", choices=("rebuild", "settle", "compact", "verify"))
 
     def handle(self, *args, action: str, **options) -> None:
         started = time.monotonic()
@@ -31,6 +33,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("已处理{n}个待刷新标记,用时{seconds}秒。").format(
                     n=pending, seconds=fixed(time.monotonic() - started, 1)
+                )
+            )
+            return
+        if action == "compact":
+            removed = rollup.compact()
+            self.stdout.write(
+                _("月度汇总已合并:减少{n}行,用时{seconds}秒。").format(
+                    n=removed, seconds=fixed(time.monotonic() - started, 1)
                 )
             )
             return
