@@ -421,8 +421,14 @@ def test_additions_are_rows_of_their_own_until_compacted(appending, records, uni
             review_status="recognised",
         )
     rollup.settle()
-    key = dict(level="unit", basis="recognised", indicator="signed_amount_wan", unit_id=units.chuandian.pk)
-    march = MonthlyFigure.objects.filter(**key, month=D(2022, 3, 1), partner=False)
+    march = MonthlyFigure.objects.filter(
+        level="unit",
+        basis="recognised",
+        indicator="signed_amount_wan",
+        unit_id=units.chuandian.pk,
+        month=D(2022, 3, 1),
+        partner=False,
+    )
     assert sorted(march.values_list("value", flat=True)) == ([3500, 170000] if appending else [173500])
     assert measure("signed_amount_wan", period=MARCH, unit=units.chuandian) == 173500
     assert measure("signed_projects", period=MARCH, unit=units.chuandian) == 4
