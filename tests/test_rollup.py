@@ -400,6 +400,16 @@ def _keys_with_several_rows():
     )
 
 
+def _signed_late_in_march(unit, amount):
+    return ProjectFactory(
+        introducing_unit=unit,
+        total_investment_wan=Decimal(amount),
+        stage="signed",
+        signed_on=D(2022, 3, 28),
+        review_status="recognised",
+    )
+
+
 @pytest.fixture(params=[True, False], ids=["appended", "in-place"])
 def appending(request, monkeypatch):
     """Both ways ``_add_rows`` adds, on either database (PostgreSQL appends, SQLite adds in place)."""
@@ -413,13 +423,7 @@ def test_additions_are_rows_of_their_own_until_compacted(appending, records, uni
     assert _keys_with_several_rows() == []
     # Two new projects of 川店镇 in March: 1 000 + 2 500 万元 added beside a (15亿) and b (2亿).
     for amount in (1000, 2500):
-        ProjectFactory(
-            introducing_unit=units.chuandian,
-            total_investment_wan=Decimal(amount),
-            stage="signed",
-            signed_on=D(2022, 3, 28),
-            review_status="recognised",
-        )
+        _signed_late_in_march(units.chuandian, amount)
     rollup.settle()
     march = MonthlyFigure.objects.filter(
         level="unit",
@@ -463,13 +467,7 @@ def test_compact_command_and_daily_job(appending, records, units, capsys):
     from zhaoshang.core.jobs import SCHEDULE
 
     rollup.settle()
-    ProjectFactory(
-        introducing_unit=units.chuandian,
-        total_investment_wan=Decimal(1000),
-        stage="signed",
-        signed_on=D(2022, 3, 28),
-        review_status="recognised",
-    )
+    _signed_late_in_march(units.chuandian, 1000)
     rollup.settle()
     assert bool(_keys_with_several_rows()) is appending
     call_command("rollup", "compact")
@@ -483,13 +481,7 @@ def test_closing_a_month_keeps_one_ledger_row_a_key(appending, records, units):
     from zhaoshang.metrics.models import ClosedFigure
 
     rollup.settle()
-    ProjectFactory(
-        introducing_unit=units.chuandian,
-        total_investment_wan=Decimal(1000),
-        stage="signed",
-        signed_on=D(2022, 3, 28),
-        review_status="recognised",
-    )
+    _signed_late_in_march(units.chuandian, 1000)
     rollup.settle()
     assert bool(_keys_with_several_rows()) is appending  # not compacted yet
     month_close(user=None, month=D(2022, 3, 1), today=D(2022, 4, 10))

@@ -19,30 +19,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options) -> None:
         started = time.monotonic()
-        if action == "rebuild":
-            rows = rollup.rebuild()
-            self.stdout.write(
-                _("月度汇总已重新生成:{rows}行,用时{seconds}秒。").format(
-                    rows=rows, seconds=fixed(time.monotonic() - started, 1)
-                )
-            )
-            return
-        if action == "settle":
-            pending = rollup.RollupMark.objects.count()
-            rollup.settle()
-            self.stdout.write(
-                _("已处理{n}个待刷新标记,用时{seconds}秒。").format(
-                    n=pending, seconds=fixed(time.monotonic() - started, 1)
-                )
-            )
-            return
-        if action == "compact":
-            removed = rollup.compact()
-            self.stdout.write(
-                _("月度汇总已合并:减少{n}行,用时{seconds}秒。").format(
-                    n=removed, seconds=fixed(time.monotonic() - started, 1)
-                )
-            )
+        if action != "verify":
+            if action == "rebuild":
+                n, message = rollup.rebuild(), _("月度汇总已重新生成:{n}行,用时{seconds}秒。")
+            elif action == "compact":
+                n, message = rollup.compact(), _("月度汇总已合并:减少{n}行,用时{seconds}秒。")
+            else:
+                n = rollup.RollupMark.objects.count()
+                rollup.settle()
+                message = _("已处理{n}个待刷新标记,用时{seconds}秒。")
+            self.stdout.write(message.format(n=n, seconds=fixed(time.monotonic() - started, 1)))
             return
         problems = rollup.verify()
         for line in problems[:50]:
