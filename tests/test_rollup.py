@@ -380,13 +380,7 @@ def test_a_rebuild_leaves_the_table_as_the_migrations_made_it(records, units):
         for index in MonthlyFigure._meta.indexes
     }
     assert [d["columns"] for d in constraints.values() if d["primary_key"]] == [["id"]]
-    ProjectFactory(
-        introducing_unit=units.mashan,
-        total_investment_wan=Decimal(30000),
-        stage="signed",
-        signed_on=D(2022, 3, 15),
-        review_status="recognised",
-    )
+    _signed(units.mashan, 30000, on=D(2022, 3, 15))
     rollup.settle()
     # 马山镇 in March: only this one (its February project is not March's).
     assert measure("signed_amount_wan", period=MARCH, unit=units.mashan) == 30000
@@ -400,12 +394,16 @@ def _keys_with_several_rows():
     )
 
 
-def _signed_late_in_march(unit, amount):
+LATE_MARCH = D(2022, 3, 28)
+
+
+def _signed(unit, amount, on=LATE_MARCH):
+    """A recognised project signed ``on`` (late March unless told)."""
     return ProjectFactory(
         introducing_unit=unit,
         total_investment_wan=Decimal(amount),
         stage="signed",
-        signed_on=D(2022, 3, 28),
+        signed_on=on,
         review_status="recognised",
     )
 
@@ -423,7 +421,7 @@ def test_additions_are_rows_of_their_own_until_compacted(appending, records, uni
     assert _keys_with_several_rows() == []
     # Two new projects of 川店镇 in March: 1 000 + 2 500 万元 added beside a (15亿) and b (2亿).
     for amount in (1000, 2500):
-        _signed_late_in_march(units.chuandian, amount)
+        _signed(units.chuandian, amount)
     rollup.settle()
     march = MonthlyFigure.objects.filter(
         level="unit",
@@ -439,13 +437,7 @@ def test_additions_are_rows_of_their_own_until_compacted(appending, records, uni
     assert measure("signed_amount_wan", period=MARCH, region=region_tree.jingzhou) == 173500
     assert rollup.verify() == []
     # A project of 马山镇 in May, then deleted: its area cell gains and loses 8 000 万元.
-    may = ProjectFactory(
-        introducing_unit=units.mashan,
-        total_investment_wan=Decimal(8000),
-        stage="signed",
-        signed_on=D(2022, 5, 3),
-        review_status="recognised",
-    )
+    may = _signed(units.mashan, 8000, on=D(2022, 5, 3))
     rollup.settle()
     may.delete()
     rollup.settle()
@@ -467,7 +459,7 @@ def test_compact_command_and_daily_job(appending, records, units, capsys):
     from zhaoshang.core.jobs import SCHEDULE
 
     rollup.settle()
-    _signed_late_in_march(units.chuandian, 1000)
+    _signed(units.chuandian, 1000)
     rollup.settle()
     assert bool(_keys_with_several_rows()) is appending
     call_command("rollup", "compact")
@@ -481,7 +473,7 @@ def test_closing_a_month_keeps_one_ledger_row_a_key(appending, records, units):
     from zhaoshang.metrics.models import ClosedFigure
 
     rollup.settle()
-    _signed_late_in_march(units.chuandian, 1000)
+    _signed(units.chuandian, 1000)
     rollup.settle()
     assert bool(_keys_with_several_rows()) is appending  # not compacted yet
     month_close(user=None, month=D(2022, 3, 1), today=D(2022, 4, 10))
