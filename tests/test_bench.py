@@ -22,6 +22,7 @@ NAMES = {
     "dashboard_after_import_warm_s",
     "assessment_after_import_s",
     "assessment_after_import_warm_s",
+    "delete_imported_s",
     "summary_build_s",
     "export_100k_s",
     "export_100k_peak_mb",

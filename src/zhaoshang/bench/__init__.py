@@ -37,7 +37,10 @@ What is measured (``var/bench/results.json``; a list of ``{"name", "value", "uni
     What a user waits for around a committed import: the 10 000-row import committed, the monthly
     summary's upkeep included (the note says how many marks it left: none); the first cockpit
     right after it (cold) and the next (``…_warm_s``); then a 2 000-row import and the first and
-    second assessment after it. The imported projects are deleted afterwards (untimed).
+    second assessment after it.
+``delete_imported_s``
+    No target: the projects of those two imports deleted again, committed with the summary's
+    upkeep (what a bureau waits for when it deletes an import made by mistake).
 ``summary_build_s``
     The first build of the monthly summary from the records (``rollup.rebuild``, what ``migrate``
     runs on a database without one), rolled back.
