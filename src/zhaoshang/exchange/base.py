@@ -1009,9 +1009,9 @@ def insert_many(model: type[models.Model], objs: list[models.Model]) -> None:
     (text, whole numbers, flags, ids) is passed on after one check of their types; the others go
     through the backend's adapter for dates and decimals, or their field's own ``get_db_prep_save``
     — what the ORM calls, so ``auto_now`` stamps, decimals, dates and encrypted fields are stored
-    alike. One multi-row ``INSERT … RETURNING`` per batch, the same statement text every full batch
-    (the driver reuses its prepared statement). Models or backends this does not cover go through
-    ``bulk_create``.
+    alike (``_prepared``). On SQLite one multi-row ``INSERT … RETURNING`` per batch, the same
+    statement text every full batch (the driver reuses its prepared statement); on PostgreSQL one
+    ``COPY`` stream (``_copy_many``). Models this does not cover go through ``bulk_create``.
     """
     from itertools import chain
 
@@ -1044,36 +1044,13 @@ def insert_many(model: type[models.Model], objs: list[models.Model]) -> None:
     head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per = max(1, min(500, _max_params(connection) // len(fields)))
-    # PostgreSQL: one array a column (``INSERT … SELECT * FROM UNNEST(…)``, as Django's own
-    # ``bulk_create`` there), not a placeholder a value: the driver binds the statement's values on
-    # the client (Django's default), and splitting a 30 000-placeholder text and parsing as many
-    # literals cost more than the insert itself. The rows come back in the order given.
-    types = _unnest_types(fields, connection)
-    if types is not None:
-        head = (
-            f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"SELECT * FROM UNNEST({', '.join(f'(%s)::{t}[]' for t in types)})"
-        )
-        per = 2000
-    # Fields whose pre_save does more than read the value (auto_now …) stamp it first.
-    stamping = [f for f in fields if _stamps(f)]
-    read = attrgetter(*(f.attname for f in fields))
-    prepare = [_column_preparer(f, connection) for f in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per):
             batch = objs[start : start + per]
-            for obj in batch:
-                for f in stamping:
-                    f.pre_save(obj, True)
-            values = zip(*map(read, batch), strict=True)  # column by column
-            columns = [prep(column) for prep, column in zip(prepare, values, strict=True)]
-            if types is not None:
-                cursor.execute(f"{head} {returning}", [list(c) for c in columns] + list(returning_params))
-            else:
-                params = list(chain.from_iterable(zip(*columns, strict=True)))  # back record by record
-                cursor.execute(
-                    f"{head}{', '.join([row] * len(batch))} {returning}", params + list(returning_params)
-                )
+            params = list(chain.from_iterable(zip(*_prepared(batch, fields, connection), strict=True)))
+            cursor.execute(
+                f"{head}{', '.join([row] * len(batch))} {returning}", params + list(returning_params)
+            )
             for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
                 setattr(obj, opts.pk.attname, pk)
                 obj._state.adding = False
@@ -1090,9 +1067,6 @@ def _copy_many(connection, model: type[models.Model], objs: list[models.Model], 
     opts = model._meta
     quote = connection.ops.quote_name
     table, pk = opts.db_table, opts.pk.column
-    stamping = [f for f in fields if _stamps(f)]
-    read = attrgetter(*(f.attname for f in fields))
-    prepare = [_column_preparer(f, connection) for f in fields]
     columns = ", ".join(quote(c) for c in [pk, *(f.column for f in fields)])
     with connection.cursor() as cursor:
         cursor.execute(
@@ -1100,11 +1074,7 @@ def _copy_many(connection, model: type[models.Model], objs: list[models.Model], 
             [table, pk, len(objs)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        for obj in objs:
-            for f in stamping:
-                f.pre_save(obj, True)
-        values = zip(*map(read, objs), strict=True)  # column by column
-        prepared = [prep(column) for prep, column in zip(prepare, values, strict=True)]
+        prepared = _prepared(objs, fields, connection)
         # The driver's own cursor (Django's has no COPY); its errors made Django's, as a statement's.
         with (
             connection.wrap_database_errors,
@@ -1118,21 +1088,16 @@ def _copy_many(connection, model: type[models.Model], objs: list[models.Model], 
         obj._state.db = using
 
 
-def _unnest_types(fields, connection) -> list[str] | None:
-    """The array element types of ``fields`` for an ``UNNEST`` insert on PostgreSQL (without their
-    length: no truncation happens there), or None where it does not apply (another backend, a field
-    of a type outside the backend's own list, as Django's PostgreSQL insert compiler decides; a JSON
-    field)."""
-    if connection.vendor != "postgresql":
-        return None
-    types = []
-    for f in fields:
-        target = f.target_field if f.is_relation else f
-        kind = target.get_internal_type()
-        if kind not in connection.data_types or kind == "JSONField":
-            return None  # (JSON documents in an array literal: slower than a placeholder each)
-        types.append(f.db_type(connection).split("(")[0])
-    return types
+def _prepared(objs: list[models.Model], fields, connection) -> list[Sequence]:
+    """The values of ``objs`` for ``fields``, a column at a time and as the ORM prepares them for
+    the database (``_column_preparer``); fields whose ``pre_save`` does more than read the value
+    (``auto_now`` …) stamp it first."""
+    stamping = [f for f in fields if _stamps(f)]
+    for obj in objs:
+        for f in stamping:
+            f.pre_save(obj, True)
+    values = zip(*map(attrgetter(*(f.attname for f in fields)), objs), strict=True)  # column by column
+    return [_column_preparer(f, connection)(column) for f, column in zip(fields, values, strict=True)]
 
 
 def _max_params(connection) -> int:
