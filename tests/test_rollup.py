@@ -218,9 +218,18 @@ def _cell(**key):
     return MonthlyFigure.objects.filter(**key).aggregate(v=Sum("value"))["v"] or Decimal(0)
 
 
-def _stored(code, unit, month, basis="recognised"):
+def _unit_rows(code, unit, month, *, partner=False, basis="recognised"):
+    """The rows of a unit's cell."""
+    return MonthlyFigure.objects.filter(
+        level="unit", basis=basis, indicator=code, unit_id=unit.pk, month=month, partner=partner
+    )
+
+
+def _stored(code, unit, month, *, partner=False, basis="recognised"):
     """The unit's stored cell."""
-    return _cell(level="unit", basis=basis, indicator=code, unit_id=unit.pk, month=month, partner=False)
+    return _unit_rows(code, unit, month, partner=partner, basis=basis).aggregate(v=Sum("value"))[
+        "v"
+    ] or Decimal(0)
 
 
 def test_an_import_settles_its_cells_before_it_commits(tmp_path, units):
@@ -270,17 +279,7 @@ def test_a_workflow_step_keeps_a_joint_activitys_partner_cells(records, units, r
     assert not RollupMark.objects.exists()
     # Recognised: it counts for 岑河镇 and for its partner 川店镇 (1 + 1 = 2 trips in March).
     assert _stored("trips", units.cenhe, D(2022, 3, 1)) == 1
-    assert (
-        _cell(
-            level="unit",
-            basis="recognised",
-            indicator="trips",
-            unit_id=units.chuandian.pk,
-            month=D(2022, 3, 1),
-            partner=True,
-        )
-        == 1
-    )
+    assert _stored("trips", units.chuandian, D(2022, 3, 1), partner=True) == 1
     assert measure("trips", period=MARCH, unit=units.chuandian) == 2
     # A status change no Python code sees (raw UPDATE of the activity alone) reaches the partner too.
     with connection.cursor() as c:
@@ -426,14 +425,7 @@ def test_additions_are_rows_of_their_own_until_compacted(appending, records, uni
     for amount in (1000, 2500):
         _signed(units.chuandian, amount)
     rollup.settle()
-    march = MonthlyFigure.objects.filter(
-        level="unit",
-        basis="recognised",
-        indicator="signed_amount_wan",
-        unit_id=units.chuandian.pk,
-        month=D(2022, 3, 1),
-        partner=False,
-    )
+    march = _unit_rows("signed_amount_wan", units.chuandian, D(2022, 3, 1))
     assert sorted(march.values_list("value", flat=True)) == ([3500, 170000] if appending else [173500])
     assert measure("signed_amount_wan", period=MARCH, unit=units.chuandian) == 173500
     assert measure("signed_projects", period=MARCH, unit=units.chuandian) == 4
