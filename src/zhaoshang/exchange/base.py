@@ -1062,8 +1062,8 @@ def _copy_many(connection, model: type[models.Model], objs: list[models.Model], 
     every row in one ``COPY`` stream, which the server reads without parsing a statement's
     literals. A multi-row ``INSERT … VALUES`` of 10 000 audit rows cost 1 s there (the driver
     binds on the client: a statement text of 10 000 JSON documents to parse), the stream 0.3 s.
-    The values are prepared as the ORM prepares them (``_column_preparer``); a row the table
-    refuses fails the stream, as it fails the statement."""
+    The values are prepared as the ORM prepares them (``_prepared``); a row the table refuses
+    fails the stream, as it fails the statement."""
     opts = model._meta
     quote = connection.ops.quote_name
     table, pk = opts.db_table, opts.pk.column
